@@ -1,0 +1,109 @@
+// HTTP: the JSON API beside the socket, and the built client. Socket.IO lives in realtime.ts.
+import express, { type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import type { CreatedWorkshop, JoinInfo } from '../shared/protocol.ts';
+import { CreateWorkshop, parse } from '../shared/schema.ts';
+import { translate } from '../shared/i18n/index.ts';
+import type { ErrorCode, Language } from '../shared/workshop/model.ts';
+import { baseUrl, linksFor } from './links.ts';
+import type { Workshops } from './workshops.ts';
+
+export interface AppOptions {
+  workshops: Workshops;
+  publicUrl: string | null;
+  /** Folder of the built client (vite build); served when it exists. */
+  clientDir?: string;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_code: 404,
+  closed: 410,
+  rate_limited: 429,
+};
+
+function fail(res: Response, error: ErrorCode, lang: Language = 'sv', params: Record<string, string> = {}) {
+  res.status(STATUS[error] ?? 500).json({ ok: false, error, message: translate(lang, `error.${error}`, params) });
+}
+
+function origin(req: Request) {
+  return { protocol: req.protocol, host: req.get('host') };
+}
+
+export function createApp({ workshops, publicUrl, clientDir }: AppOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, store: 'open' });
+  });
+
+  app.post('/api/workshops', (req, res) => {
+    const input = parse(CreateWorkshop, req.body);
+    if (!input.ok) return fail(res, 'invalid', 'sv', { detail: input.detail });
+    const { workshop, facilitatorKey } = workshops.create(input.value);
+    const { base, lanHost } = baseUrl(publicUrl, origin(req));
+    const own = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const body: CreatedWorkshop = {
+      id: workshop.id,
+      joinCode: workshop.joinCode,
+      facilitatorKey,
+      ...linksFor(base, lanHost, workshop),
+      facilitatorUrl: `${own}/f/${workshop.id}#${facilitatorKey}`,
+    };
+    res.status(201).json(body);
+  });
+
+  app.get('/api/join/:code', (req, res) => {
+    const code = String(req.params.code).replace(/\D/g, '');
+    const workshop = workshops.byCode(code);
+    if (!workshop) return fail(res, 'unknown_code');
+    if (workshop.status === 'closed') return fail(res, 'closed', workshop.language);
+    const body: JoinInfo = { workshopId: workshop.id, title: workshop.title, language: workshop.language };
+    res.json(body);
+  });
+
+  app.get('/api/workshops/:id/links', (req, res) => {
+    const workshop = workshops.get(req.params.id);
+    if (!workshop) return fail(res, 'not_found');
+    const { base, lanHost } = baseUrl(publicUrl, origin(req));
+    res.json(linksFor(base, lanHost, workshop));
+  });
+
+  app.get('/api/workshops/:id/qr.svg', async (req, res) => {
+    const workshop = workshops.get(req.params.id);
+    if (!workshop) return fail(res, 'not_found');
+    const { base, lanHost } = baseUrl(publicUrl, origin(req));
+    const svg = await QRCode.toString(linksFor(base, lanHost, workshop).participantUrl, {
+      type: 'svg',
+      margin: 1,
+      errorCorrectionLevel: 'M',
+    });
+    res.type('image/svg+xml').set('Cache-Control', 'no-store').send(svg);
+  });
+
+  app.use('/api', (_req, res) => fail(res, 'not_found'));
+
+  if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // The client routes (/, /new, /j/:code, /f/:id, /p/:id) are all the one page.
+    app.get(/^\/(?:new|j\/[^/]*|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(join(clientDir, 'index.html'));
+    });
+  }
+
+  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: () => void) => {
+    if (err.type === 'entity.parse.failed') return fail(res, 'invalid', 'sv', { detail: 'body is not JSON' });
+    if (err.type === 'entity.too.large') return fail(res, 'invalid', 'sv', { detail: 'body too large' });
+    console.error('http error', err.message);
+    fail(res, 'internal');
+  });
+
+  return app;
+}

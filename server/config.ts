@@ -1,0 +1,24 @@
+// Configuration from the environment, with the defaults the README promises.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Base of join links and QR codes, e.g. https://verkstad.region.se. */
+  publicUrl: string | null;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  if (publicUrl && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl))
+    throw new Error(`PUBLIC_URL must be an http(s) address, got ${env.PUBLIC_URL}`);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+    publicUrl,
+  };
+}

@@ -1,0 +1,28 @@
+// Entry point: read the environment, open the store, serve. `npm start` runs this.
+import { fileURLToPath } from 'node:url';
+import { readConfig } from './config.ts';
+import { lanAddress } from './links.ts';
+import { createServer } from './server.ts';
+import { SqliteStore } from './store/sqlite.ts';
+
+const config = readConfig();
+const store = new SqliteStore(config.dataDir);
+const server = createServer({
+  store,
+  publicUrl: config.publicUrl,
+  clientDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
+});
+const url = await server.listen(config.port, config.host);
+const lan = lanAddress();
+console.log(`Verkstad is running on ${url} (data in ${config.dataDir})`);
+if (config.publicUrl) console.log(`Join links use ${config.publicUrl}`);
+else if (lan) console.log(`Phones on the same network reach it at http://${lan}:${config.port}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    server.close().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,248 @@
+// Socket.IO: handshake auth, one dispatcher for every command, and fan-out by rooms.
+// The chain for a command: parse -> (dedupe, decide, append) -> ack -> broadcast, in one
+// synchronous turn so commands of a workshop never interleave.
+import type { Server, Socket } from 'socket.io';
+import type { Ack, ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { HandshakeAuth, JoinRequest, parse, parseCommand } from '../shared/schema.ts';
+import { translate } from '../shared/i18n/index.ts';
+import type { Sequenced } from '../shared/workshop/events.ts';
+import type { ErrorCode, Participant, Viewer, Workshop } from '../shared/workshop/model.ts';
+import { deliveries, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
+import type { Workshops } from './workshops.ts';
+
+export interface SocketData {
+  workshopId: string;
+  viewer: Viewer;
+}
+
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
+const MAX_CATCH_UP = 500;
+
+export const rooms = {
+  workshop: (id: string) => `workshop:${id}`,
+  facilitators: (id: string) => `workshop:${id}:facilitators`,
+  public: (id: string) => `workshop:${id}:public`,
+  participant: (id: string) => `participant:${id}`,
+};
+
+class Refusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(code);
+  }
+}
+
+function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv'): Error {
+  const error = new Error(translate(lang, `error.${code}`, { detail: '' })) as Error & { data: unknown };
+  error.data = { error: code };
+  return error;
+}
+
+export function attachRealtime(io: Io, workshops: Workshops) {
+  const online = new Map<string, Map<string, number>>(); // workshopId -> participantId -> sockets
+
+  function fail<T>(ack: (a: Ack<T>) => void, workshopId: string, code: ErrorCode, detail = '') {
+    const lang = workshops.get(workshopId)?.language ?? 'sv';
+    ack({ ok: false, error: code, message: translate(lang, `error.${code}`, { detail }) });
+  }
+
+  function snapshot(socket: VSocket) {
+    const state = workshops.get(socket.data.workshopId);
+    if (!state) return;
+    const viewer = socket.data.viewer;
+    const body: Snapshot = {
+      protocol: PROTOCOL_VERSION,
+      workshop: view(state, viewer),
+      you: {
+        role: viewer.role,
+        participantId: viewer.role === 'participant' ? viewer.participantId : null,
+      },
+    };
+    socket.emit('snapshot', body);
+  }
+
+  function roomOf(workshopId: string, audience: Audience): string {
+    switch (audience.kind) {
+      case 'everyone':
+        return rooms.workshop(workshopId);
+      case 'facilitators':
+        return rooms.facilitators(workshopId);
+      case 'public':
+        return rooms.public(workshopId);
+      case 'participant':
+        return rooms.participant(audience.participantId);
+    }
+  }
+
+  function broadcast(workshopId: string, events: Sequenced[]) {
+    const state = workshops.get(workshopId);
+    if (!state) return;
+    for (const { seq, event } of events) {
+      for (const delivery of deliveries(state, event)) {
+        const room = roomOf(workshopId, delivery.to);
+        if ('resync' in delivery) {
+          for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
+            const socket = io.sockets.sockets.get(id);
+            if (socket) snapshot(socket);
+          }
+          continue;
+        }
+        let target = io.to(room);
+        if (delivery.to.kind === 'public' && delivery.to.except)
+          target = target.except(rooms.participant(delivery.to.except));
+        target.emit('events', [{ seq, event: delivery.event }]);
+      }
+      if (event.type === 'participant.removed') endParticipant(workshopId, event.participantId);
+    }
+  }
+
+  function endParticipant(workshopId: string, participantId: string) {
+    const lang = workshops.get(workshopId)?.language ?? 'sv';
+    const room = rooms.participant(participantId);
+    io.to(room).emit('ended', { error: 'removed', message: translate(lang, 'error.removed') });
+    io.in(room).disconnectSockets(true);
+  }
+
+  function presence(workshopId: string) {
+    const ids = [...(online.get(workshopId)?.keys() ?? [])];
+    io.to(rooms.workshop(workshopId)).volatile.emit('presence', { online: ids });
+  }
+
+  function trackOnline(workshopId: string, participantId: string, delta: 1 | -1) {
+    const counts = online.get(workshopId) ?? new Map<string, number>();
+    const n = (counts.get(participantId) ?? 0) + delta;
+    if (n > 0) counts.set(participantId, n);
+    else counts.delete(participantId);
+    if (counts.size) online.set(workshopId, counts);
+    else online.delete(workshopId);
+  }
+
+  function enter(socket: VSocket) {
+    const { workshopId, viewer } = socket.data;
+    socket.join(rooms.workshop(workshopId));
+    if (viewer.role === 'facilitator') socket.join(rooms.facilitators(workshopId));
+    else socket.join(rooms.public(workshopId));
+    if (viewer.role === 'participant') {
+      socket.join(rooms.participant(viewer.participantId));
+      trackOnline(workshopId, viewer.participantId, 1);
+    }
+  }
+
+  /** Send what the client missed: the events after `since`, or a snapshot. */
+  function catchUp(socket: VSocket, since: number | undefined) {
+    const state = workshops.get(socket.data.workshopId)!;
+    if (since !== undefined && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
+      const missed = workshops.store.load(state.id, since);
+      const resync = missed.some(({ event }) => deliveries(state, event).some((d) => 'resync' in d));
+      if (!resync) {
+        if (missed.length)
+          socket.emit('events', missed.map(({ seq, event }) => ({ seq, event: viewEvent(state, event, socket.data.viewer) })));
+        return;
+      }
+    }
+    snapshot(socket);
+  }
+
+  io.use((socket, next) => {
+    const auth = parse(HandshakeAuth, socket.handshake.auth);
+    if (!auth.ok) return next(handshakeError('invalid'));
+    const { protocol, workshopId, facilitatorKey, participantToken } = auth.value;
+    if (protocol !== PROTOCOL_VERSION) return next(handshakeError('protocol'));
+    const state = workshops.get(workshopId);
+    if (!state) return next(handshakeError('not_found'));
+    let viewer: Viewer = { role: 'public' };
+    if (facilitatorKey !== undefined) {
+      if (!workshops.isFacilitatorKey(workshopId, facilitatorKey)) return next(handshakeError('unauthorized', state.language));
+      viewer = { role: 'facilitator' };
+    } else if (participantToken) {
+      const participant = workshops.participantForToken(workshopId, participantToken);
+      if (participant?.removed) return next(handshakeError('removed', state.language));
+      if (participant) viewer = { role: 'participant', participantId: participant.id };
+    }
+    socket.data = { workshopId, viewer };
+    next();
+  });
+
+  io.on('connection', (socket: VSocket) => {
+    const { workshopId } = socket.data;
+    enter(socket);
+    catchUp(socket, (socket.handshake.auth as { since?: number }).since);
+    presence(workshopId);
+
+    const guard =
+      <A extends unknown[], T>(handler: (...args: [...A, (ack: Ack<T>) => void]) => void) =>
+      (...args: unknown[]) => {
+        const last = args[args.length - 1];
+        const ack = typeof last === 'function' ? (last as (a: Ack<T>) => void) : () => {};
+        const params = (typeof last === 'function' ? args.slice(0, -1) : args) as A;
+        try {
+          handler(...params, ack);
+        } catch (err) {
+          if (err instanceof Refusal) return fail(ack, workshopId, err.code, err.detail);
+          console.error('command failed', (err as Error).message);
+          fail(ack, workshopId, 'internal');
+        }
+      };
+
+    socket.on(
+      'join',
+      guard<[unknown], { participant: Participant }>((input, ack) => {
+        const viewer = socket.data.viewer;
+        if (viewer.role === 'facilitator') throw new Refusal('forbidden');
+        if (viewer.role === 'participant') {
+          // Already joined on this connection: joining again is a no-op.
+          const me = workshops.get(workshopId)!.participants[viewer.participantId];
+          return ack({ ok: true, data: { participant: me } });
+        }
+        const request = parse(JoinRequest, input);
+        if (!request.ok) throw new Refusal('invalid', request.detail);
+        const result = workshops.join(workshopId, request.value);
+        if (!result.ok) throw new Refusal(result.error, result.detail);
+        const { participant, events } = result.value;
+        socket.data.viewer = { role: 'participant', participantId: participant.id };
+        enter(socket);
+        broadcast(workshopId, events);
+        snapshot(socket);
+        presence(workshopId);
+        ack({ ok: true, data: { participant } });
+      }),
+    );
+
+    socket.on(
+      'command',
+      guard<[unknown], { seq: number }>((input, ack) => {
+        const viewer = socket.data.viewer;
+        if (viewer.role === 'public') throw new Refusal('not_joined');
+        const command = parseCommand(input);
+        if (!command.ok) throw new Refusal('invalid', command.detail);
+        const result = workshops.execute(workshopId, command.value, viewer);
+        if (!result.ok) throw new Refusal(result.error, result.detail);
+        ack({ ok: true, data: { seq: result.value.seq } });
+        broadcast(workshopId, result.value.events);
+      }),
+    );
+
+    socket.on(
+      'sync',
+      guard<[], { seq: number }>((ack) => {
+        snapshot(socket);
+        ack({ ok: true, data: { seq: workshops.get(workshopId)?.seq ?? 0 } });
+      }),
+    );
+
+    socket.on('disconnect', () => {
+      const viewer = socket.data.viewer;
+      if (viewer.role !== 'participant') return;
+      trackOnline(workshopId, viewer.participantId, -1);
+      presence(workshopId);
+    });
+  });
+
+  return { broadcast };
+}

@@ -1,0 +1,53 @@
+// Builds a whole Verkstad server (HTTP + Socket.IO + workshops) around a store. Used by
+// index.ts and by the tests, which start it on port 0 with a temp data folder.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { createApp } from './app.ts';
+import { attachRealtime, type Io } from './realtime.ts';
+import type { EventStore } from './store/store.ts';
+import { Workshops } from './workshops.ts';
+
+export interface ServerOptions {
+  store: EventStore;
+  publicUrl?: string | null;
+  clientDir?: string;
+  now?: () => number;
+}
+
+export interface VerkstadServer {
+  http: HttpServer;
+  io: Io;
+  workshops: Workshops;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createServer({ store, publicUrl = null, clientDir, now }: ServerOptions): VerkstadServer {
+  const workshops = new Workshops(store, now);
+  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir }));
+  const io: Io = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    perMessageDeflate: false,
+  });
+  attachRealtime(io, workshops);
+  return {
+    http,
+    io,
+    workshops,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const { port: actual } = http.address() as AddressInfo;
+          resolve(`http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${actual}`);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      store.close();
+    },
+  };
+}

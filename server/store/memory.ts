@@ -1,0 +1,63 @@
+// In-memory EventStore, for tests. Behaves like the SQLite store, keeps nothing.
+import type { Sequenced, WorkshopEvent } from '../../shared/workshop/events.ts';
+import { SeqConflict, type AppendOptions, type EventStore, type WorkshopRecord } from './store.ts';
+
+interface Entry {
+  record: WorkshopRecord;
+  events: Sequenced[];
+  commands: Map<string, number>;
+  tokens: Map<string, string>;
+}
+
+export class MemoryStore implements EventStore {
+  #workshops = new Map<string, Entry>();
+  #codes = new Map<string, string>();
+
+  create(record: WorkshopRecord, created: WorkshopEvent): void {
+    if (this.#workshops.has(record.id) || this.#codes.has(record.joinCode))
+      throw new Error('workshop id or join code taken');
+    this.#workshops.set(record.id, {
+      record,
+      events: [{ seq: 1, event: structuredClone(created) }],
+      commands: new Map(),
+      tokens: new Map(),
+    });
+    this.#codes.set(record.joinCode, record.id);
+  }
+
+  get(workshopId: string): WorkshopRecord | undefined {
+    return this.#workshops.get(workshopId)?.record;
+  }
+
+  idForCode(joinCode: string): string | undefined {
+    return this.#codes.get(joinCode);
+  }
+
+  load(workshopId: string, afterSeq = 0): Sequenced[] {
+    const entry = this.#workshops.get(workshopId);
+    return entry ? structuredClone(entry.events.filter((e) => e.seq > afterSeq)) : [];
+  }
+
+  append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options: AppendOptions = {}): number {
+    const entry = this.#workshops.get(workshopId);
+    if (!entry) throw new Error(`unknown workshop ${workshopId}`);
+    const last = entry.events.length;
+    if (last !== expectedSeq) throw new SeqConflict(workshopId, expectedSeq, last);
+    if (options.commandId && entry.commands.has(options.commandId)) throw new Error('duplicate command id');
+    events.forEach((event, i) => entry.events.push({ seq: last + i + 1, event: structuredClone(event) }));
+    const seq = last + events.length;
+    if (options.commandId) entry.commands.set(options.commandId, seq);
+    if (options.credential) entry.tokens.set(options.credential.tokenHash, options.credential.participantId);
+    return seq;
+  }
+
+  commandSeq(workshopId: string, commandId: string): number | undefined {
+    return this.#workshops.get(workshopId)?.commands.get(commandId);
+  }
+
+  participantForToken(workshopId: string, tokenHash: string): string | undefined {
+    return this.#workshops.get(workshopId)?.tokens.get(tokenHash);
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,80 @@
+// The wire, typed once: what client and server send each other over Socket.IO.
+import type { Command } from './schema.ts';
+import type { Sequenced } from './workshop/events.ts';
+import type { ErrorCode, Participant, Role, Workshop } from './workshop/model.ts';
+
+/** Bumped on any incompatible change; a client with another version is refused at handshake. */
+export const PROTOCOL_VERSION = 1;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string };
+export type AckCallback<T> = (ack: Ack<T>) => void;
+
+/** Handshake `auth`: who is connecting to which workshop, and what they saw last. */
+export interface HandshakeAuth {
+  protocol: number;
+  workshopId: string;
+  /** Facilitators: the secret from the facilitator link. */
+  facilitatorKey?: string;
+  /** Participants: the token `join` gave them, kept by the browser. */
+  participantToken?: string;
+  /** Sequence number of the last event the client applied, for catch-up. */
+  since?: number;
+}
+
+export interface You {
+  role: Role | 'public';
+  participantId: string | null;
+}
+
+export interface Snapshot {
+  protocol: number;
+  workshop: Workshop;
+  you: You;
+}
+
+export interface Presence {
+  /** Participant ids with at least one open connection. */
+  online: string[];
+}
+
+export interface ClientToServerEvents {
+  join: (request: unknown, ack: AckCallback<{ participant: Participant }>) => void;
+  command: (command: unknown, ack: AckCallback<{ seq: number }>) => void;
+  /** Ask for a fresh snapshot (e.g. after a failed command the client cannot reconcile). */
+  sync: (ack: AckCallback<{ seq: number }>) => void;
+}
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  events: (events: Sequenced[]) => void;
+  presence: (presence: Presence) => void;
+  /** The server ended this participant's access (removed, or workshop deleted). */
+  ended: (reason: { error: ErrorCode; message: string }) => void;
+}
+
+export type { Command };
+
+/** HTTP: what `POST /api/workshops` answers. */
+export interface CreatedWorkshop {
+  id: string;
+  joinCode: string;
+  facilitatorKey: string;
+  participantUrl: string;
+  facilitatorUrl: string;
+  projectorUrl: string;
+}
+
+/** HTTP: what `GET /api/join/:code` answers. */
+export interface JoinInfo {
+  workshopId: string;
+  title: string;
+  language: Workshop['language'];
+}
+
+/** HTTP: what `GET /api/workshops/:id/links` answers. */
+export interface Links {
+  participantUrl: string;
+  projectorUrl: string;
+  /** Set when the links use the machine's LAN address instead of localhost. */
+  lanHost: string | null;
+}

@@ -1,0 +1,137 @@
+// Valibot schemas for everything a client may send. All validation of the wire lives here.
+import * as v from 'valibot';
+import { ACTIVITY_KINDS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
+
+/** Client-made ids (nanoid and friends): url-safe, short, never a prototype key. */
+export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be an id of 6–40 url-safe characters'));
+const ColumnId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a column id'));
+
+const text = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`));
+const optionalText = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`));
+const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.activities));
+const DateText = v.pipe(v.string(), v.regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date YYYY-MM-DD'));
+
+export const Language = v.picklist(LANGUAGES);
+export const OrgKind = v.picklist(ORG_KINDS);
+export const ActivityKind = v.picklist(ACTIVITY_KINDS);
+
+export const WorkshopInfoPatch = v.strictObject({
+  title: v.optional(text(LIMITS.title)),
+  date: v.optional(DateText),
+  place: v.optional(optionalText(LIMITS.title)),
+  purpose: v.optional(optionalText(LIMITS.longText)),
+  goal: v.optional(optionalText(LIMITS.longText)),
+  language: v.optional(Language),
+});
+
+const Questions = v.pipe(v.array(text(LIMITS.title)), v.maxLength(LIMITS.columns));
+
+export const ActivityDraft = v.strictObject({
+  kind: ActivityKind,
+  title: v.optional(optionalText(LIMITS.title)),
+  questions: v.optional(Questions),
+  withOptional: v.optional(v.boolean()),
+});
+
+export const Column = v.strictObject({ id: ColumnId, title: text(LIMITS.title) });
+
+/** What a client sends to create a workshop (`POST /api/workshops`). */
+export const CreateWorkshop = v.strictObject({
+  title: text(LIMITS.title),
+  date: v.optional(DateText, ''),
+  place: v.optional(optionalText(LIMITS.title), ''),
+  purpose: v.optional(optionalText(LIMITS.longText), ''),
+  goal: v.optional(optionalText(LIMITS.longText), ''),
+  language: v.optional(Language, 'sv'),
+  agenda: v.optional(
+    v.union([v.literal('lgs'), v.pipe(v.array(ActivityDraft), v.maxLength(LIMITS.activities))]),
+  ),
+});
+export type CreateWorkshop = v.InferOutput<typeof CreateWorkshop>;
+
+/** A participant's secret, made by their browser and kept there; joining again with it resumes. */
+export const Token = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{21,64}$/, 'must be a token of 21–64 url-safe characters'));
+
+/** What a participant sends to join. */
+export const JoinRequest = v.strictObject({
+  token: Token,
+  name: text(80),
+  organisation: text(LIMITS.shortText),
+  orgKind: OrgKind,
+});
+export type JoinRequest = v.InferOutput<typeof JoinRequest>;
+
+const command = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  v.strictObject({ id: Id, type: v.literal(type), ...entries });
+
+export const Command = v.variant('type', [
+  command('workshop.update', { info: WorkshopInfoPatch }),
+  command('workshop.close', {}),
+  command('workshop.reopen', {}),
+  command('activity.add', {
+    activityId: Id,
+    kind: ActivityKind,
+    title: v.optional(optionalText(LIMITS.title)),
+    questions: v.optional(Questions),
+    withOptional: v.optional(v.boolean()),
+    index: v.optional(Index),
+  }),
+  command('activity.update', {
+    activityId: Id,
+    title: v.optional(text(LIMITS.title)),
+    columns: v.optional(v.pipe(v.array(Column), v.minLength(1), v.maxLength(LIMITS.columns))),
+    anonymous: v.optional(v.boolean()),
+  }),
+  command('activity.move', { activityId: Id, index: Index }),
+  command('activity.remove', { activityId: Id }),
+  command('activity.focus', { activityId: v.nullable(Id) }),
+  command('activity.lock', { activityId: Id, locked: v.boolean() }),
+  command('note.add', {
+    noteId: Id,
+    activityId: Id,
+    columnId: ColumnId,
+    text: text(LIMITS.noteText),
+    owner: v.optional(optionalText(LIMITS.shortText)),
+    due: v.optional(DateText),
+  }),
+  command('note.edit', {
+    noteId: Id,
+    text: text(LIMITS.noteText),
+    owner: v.optional(optionalText(LIMITS.shortText)),
+    due: v.optional(DateText),
+  }),
+  command('note.move', { noteId: Id, columnId: ColumnId }),
+  command('note.delete', { noteId: Id }),
+  command('participant.remove', { participantId: Id }),
+]);
+
+export type Command = v.InferOutput<typeof Command>;
+export type CommandType = Command['type'];
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
+
+/** Validate untrusted input; never throws. */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown): Parsed<v.InferOutput<S>> {
+  try {
+    const result = v.safeParse(schema, input);
+    if (result.success) return { ok: true, value: result.output };
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return { ok: false, detail: path ? `${path}: ${issue.message}` : issue.message };
+  } catch {
+    return { ok: false, detail: 'unreadable input' };
+  }
+}
+
+export const parseCommand = (input: unknown) => parse(Command, input);
+
+/** Handshake `auth` of a Socket.IO connection. */
+export const HandshakeAuth = v.object({
+  protocol: v.number(),
+  workshopId: Id,
+  facilitatorKey: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  participantToken: v.optional(Token),
+  since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});

@@ -1,0 +1,121 @@
+// apply(state, event) -> state: the one fold used by server, client and exports. Pure and total:
+// an event that no longer fits (its note or activity is gone from this view) changes nothing.
+import type { WorkshopEvent } from './events.ts';
+import type { Activity, Note, Workshop } from './model.ts';
+
+export function initialState(event: Extract<WorkshopEvent, { type: 'workshop.created' }>): Workshop {
+  return { ...event.workshop, participants: {}, notes: {}, noteCount: 0, seq: 0 };
+}
+
+function mapActivity(state: Workshop, id: string, f: (a: Activity) => Activity): Workshop {
+  if (!state.activities.some((a) => a.id === id)) return state;
+  return { ...state, activities: state.activities.map((a) => (a.id === id ? f(a) : a)) };
+}
+
+function mapNote(state: Workshop, id: string, f: (n: Note) => Note): Workshop {
+  const note = state.notes[id];
+  return note ? { ...state, notes: { ...state.notes, [id]: f(note) } } : state;
+}
+
+function without<T>(record: Record<string, T>, keep: (value: T) => boolean): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => keep(value)));
+}
+
+function moveItem<T>(items: T[], from: number, to: number): T[] {
+  const copy = items.slice();
+  const [item] = copy.splice(from, 1);
+  copy.splice(Math.max(0, Math.min(to, copy.length)), 0, item);
+  return copy;
+}
+
+function step(state: Workshop, event: WorkshopEvent): Workshop {
+  switch (event.type) {
+    case 'workshop.created':
+      return initialState(event);
+    case 'workshop.updated':
+      return { ...state, ...event.info };
+    case 'workshop.closed':
+      return { ...state, status: 'closed' };
+    case 'workshop.reopened':
+      return { ...state, status: 'open' };
+    case 'participant.joined':
+      return {
+        ...state,
+        participants: { ...state.participants, [event.participant.id]: event.participant },
+      };
+    case 'participant.removed': {
+      const p = state.participants[event.participantId];
+      if (!p) return state;
+      return { ...state, participants: { ...state.participants, [p.id]: { ...p, removed: true } } };
+    }
+    case 'activity.added': {
+      if (state.activities.some((a) => a.id === event.activity.id)) return state;
+      const activities = state.activities.slice();
+      activities.splice(Math.min(event.index, activities.length), 0, event.activity);
+      return { ...state, activities };
+    }
+    case 'activity.updated':
+      return mapActivity(state, event.activityId, (a) => ({
+        ...a,
+        ...(event.title !== undefined && { title: event.title }),
+        ...(event.columns !== undefined && { columns: event.columns }),
+        ...(event.anonymous !== undefined && { anonymous: event.anonymous }),
+      }));
+    case 'activity.moved': {
+      const from = state.activities.findIndex((a) => a.id === event.activityId);
+      if (from < 0) return state;
+      return { ...state, activities: moveItem(state.activities, from, event.index) };
+    }
+    case 'activity.removed':
+      return {
+        ...state,
+        activities: state.activities.filter((a) => a.id !== event.activityId),
+        notes: without(state.notes, (n) => n.activityId !== event.activityId),
+        currentActivityId:
+          state.currentActivityId === event.activityId ? null : state.currentActivityId,
+      };
+    case 'activity.focused':
+      return { ...state, currentActivityId: event.activityId };
+    case 'activity.locked':
+      return mapActivity(state, event.activityId, (a) => ({ ...a, locked: event.locked }));
+    case 'note.added':
+      if (state.notes[event.note.id]) return state;
+      return {
+        ...state,
+        notes: { ...state.notes, [event.note.id]: { ...event.note, order: state.noteCount } },
+        noteCount: state.noteCount + 1,
+      };
+    case 'note.edited':
+      return mapNote(state, event.noteId, (n) => ({
+        ...n,
+        text: event.text,
+        ...(event.owner !== undefined && { owner: event.owner }),
+        ...(event.due !== undefined && { due: event.due }),
+        updatedAt: event.at,
+      }));
+    case 'note.moved':
+      return mapNote(state, event.noteId, (n) => ({ ...n, columnId: event.columnId, updatedAt: event.at }));
+    case 'note.deleted':
+      return state.notes[event.noteId]
+        ? { ...state, notes: without(state.notes, (n) => n.id !== event.noteId) }
+        : state;
+  }
+}
+
+/** Apply one event with its sequence number. Events at or below the state's seq are skipped. */
+export function apply(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
+  if (seq <= state.seq) return state;
+  return { ...step(state, event), seq };
+}
+
+/** Rebuild a workshop from its whole history. */
+export function fold(events: Array<{ seq: number; event: WorkshopEvent }>): Workshop | null {
+  let state: Workshop | null = null;
+  for (const { seq, event } of events) {
+    if (!state) {
+      if (event.type !== 'workshop.created') return null;
+      state = { ...initialState(event), seq };
+    } else state = apply(state, event, seq);
+  }
+  return state;
+}

@@ -1,0 +1,193 @@
+// decide(state, command, actor, ctx) -> events | refusal. Every rule of who may do what lives
+// here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
+import type { Command } from '../schema.ts';
+import { makeActivity } from '../templates.ts';
+import type { WorkshopEvent } from './events.ts';
+import {
+  LIMITS,
+  actorId,
+  type Activity,
+  type Actor,
+  type ErrorCode,
+  type Note,
+  type Workshop,
+} from './model.ts';
+
+export type Decision =
+  | { ok: true; events: WorkshopEvent[] }
+  | { ok: false; error: ErrorCode; detail?: string };
+
+export interface DecideContext {
+  now: number;
+}
+
+const refuse = (error: ErrorCode, detail?: string): Decision => ({ ok: false, error, detail });
+const accept = (...events: WorkshopEvent[]): Decision => ({ ok: true, events });
+
+const FACILITATOR_ONLY = new Set<Command['type']>([
+  'workshop.update',
+  'workshop.close',
+  'workshop.reopen',
+  'activity.add',
+  'activity.update',
+  'activity.move',
+  'activity.remove',
+  'activity.focus',
+  'activity.lock',
+  'participant.remove',
+]);
+
+export function isFacilitatorOnly(type: Command['type']): boolean {
+  return FACILITATOR_ONLY.has(type);
+}
+
+export function decide(state: Workshop, command: Command, actor: Actor, ctx: DecideContext): Decision {
+  if (actor.role === 'participant') {
+    const me = state.participants[actor.participantId];
+    if (!me) return refuse('not_joined');
+    if (me.removed) return refuse('removed');
+    if (FACILITATOR_ONLY.has(command.type)) return refuse('forbidden', command.type);
+    if (state.status === 'closed') return refuse('closed');
+  }
+  switch (command.type) {
+    case 'workshop.update':
+      return accept({ type: 'workshop.updated', info: command.info });
+    case 'workshop.close':
+      return state.status === 'closed' ? accept() : accept({ type: 'workshop.closed' });
+    case 'workshop.reopen':
+      return state.status === 'open' ? accept() : accept({ type: 'workshop.reopened' });
+    case 'activity.add': {
+      if (state.activities.some((a) => a.id === command.activityId)) return refuse('exists');
+      if (state.activities.length >= LIMITS.activities) return refuse('limit');
+      const activity = makeActivity(command.activityId, command.kind, state.language, command);
+      const index = command.index ?? state.activities.length;
+      return accept({ type: 'activity.added', activity, index: Math.min(index, state.activities.length) });
+    }
+    case 'activity.update': {
+      const activity = findActivity(state, command.activityId);
+      if (!activity) return refuse('not_found');
+      if (command.columns) {
+        const ids = new Set(command.columns.map((c) => c.id));
+        if (ids.size !== command.columns.length) return refuse('invalid', 'columns: duplicate id');
+        const emptied = activity.columns.find(
+          (c) => !ids.has(c.id) && notesIn(state, activity.id).some((n) => n.columnId === c.id),
+        );
+        if (emptied) return refuse('column_not_empty', emptied.title);
+      }
+      const { title, columns, anonymous } = command;
+      return accept({ type: 'activity.updated', activityId: activity.id, title, columns, anonymous });
+    }
+    case 'activity.move': {
+      if (!findActivity(state, command.activityId)) return refuse('not_found');
+      const index = Math.min(command.index, state.activities.length - 1);
+      return accept({ type: 'activity.moved', activityId: command.activityId, index });
+    }
+    case 'activity.remove':
+      if (!findActivity(state, command.activityId)) return refuse('not_found');
+      return accept({ type: 'activity.removed', activityId: command.activityId });
+    case 'activity.focus':
+      if (command.activityId !== null && !findActivity(state, command.activityId))
+        return refuse('not_found');
+      if (command.activityId === state.currentActivityId) return accept();
+      return accept({ type: 'activity.focused', activityId: command.activityId });
+    case 'activity.lock': {
+      const activity = findActivity(state, command.activityId);
+      if (!activity) return refuse('not_found');
+      if (activity.locked === command.locked) return accept();
+      return accept({ type: 'activity.locked', activityId: activity.id, locked: command.locked });
+    }
+    case 'note.add':
+      return addNote(state, command, actor, ctx);
+    case 'note.edit': {
+      const note = state.notes[command.noteId];
+      const denied = mayChangeNote(state, note, actor);
+      if (denied) return denied;
+      const isAction = findActivity(state, note.activityId)?.kind === 'actions';
+      return accept({
+        type: 'note.edited',
+        noteId: note.id,
+        text: command.text,
+        ...(isAction && { owner: command.owner, due: command.due }),
+        at: ctx.now,
+      });
+    }
+    case 'note.move': {
+      const note = state.notes[command.noteId];
+      const denied = mayChangeNote(state, note, actor);
+      if (denied) return denied;
+      if (!findActivity(state, note.activityId)?.columns.some((c) => c.id === command.columnId))
+        return refuse('not_found', 'column');
+      if (note.columnId === command.columnId) return accept();
+      return accept({ type: 'note.moved', noteId: note.id, columnId: command.columnId, at: ctx.now });
+    }
+    case 'note.delete': {
+      const note = state.notes[command.noteId];
+      const denied = mayChangeNote(state, note, actor);
+      return denied ?? accept({ type: 'note.deleted', noteId: note.id });
+    }
+    case 'participant.remove': {
+      const p = state.participants[command.participantId];
+      if (!p) return refuse('not_found');
+      return p.removed ? accept() : accept({ type: 'participant.removed', participantId: p.id });
+    }
+  }
+}
+
+function findActivity(state: Workshop, id: string): Activity | undefined {
+  return state.activities.find((a) => a.id === id);
+}
+
+function notesIn(state: Workshop, activityId: string): Note[] {
+  return Object.values(state.notes).filter((n) => n.activityId === activityId);
+}
+
+/** A participant writes only on the current, unlocked activity; a facilitator anywhere. */
+function mayWrite(state: Workshop, activity: Activity, actor: Actor): Decision | null {
+  if (actor.role === 'facilitator') return null;
+  if (state.currentActivityId !== activity.id) return refuse('not_current');
+  if (activity.locked) return refuse('locked');
+  return null;
+}
+
+function mayChangeNote(state: Workshop, note: Note | undefined, actor: Actor): Decision | null {
+  if (!note) return refuse('not_found', 'note');
+  if (actor.role === 'participant' && note.authorId !== actor.participantId) return refuse('forbidden');
+  const activity = findActivity(state, note.activityId);
+  return activity ? mayWrite(state, activity, actor) : refuse('not_found', 'activity');
+}
+
+function addNote(
+  state: Workshop,
+  command: Extract<Command, { type: 'note.add' }>,
+  actor: Actor,
+  ctx: DecideContext,
+): Decision {
+  const activity = findActivity(state, command.activityId);
+  if (!activity) return refuse('not_found', 'activity');
+  const denied = mayWrite(state, activity, actor);
+  if (denied) return denied;
+  if (!activity.columns.some((c) => c.id === command.columnId)) return refuse('not_found', 'column');
+  if (state.notes[command.noteId]) return refuse('exists', 'note');
+  if (Object.keys(state.notes).length >= LIMITS.notesPerWorkshop) return refuse('limit');
+  const author = actorId(actor);
+  if (
+    activity.kind === 'evaluation' &&
+    actor.role === 'participant' &&
+    notesIn(state, activity.id).some((n) => n.authorId === author)
+  )
+    return refuse('one_per_person');
+  const isAction = activity.kind === 'actions';
+  return accept({
+    type: 'note.added',
+    note: {
+      id: command.noteId,
+      activityId: activity.id,
+      columnId: command.columnId,
+      authorId: author,
+      text: command.text,
+      ...(isAction && { owner: command.owner ?? '', due: command.due ?? '' }),
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    },
+  });
+}

@@ -1,0 +1,34 @@
+// Events: the record of what happened to a workshop. Stored in order, folded by `apply`.
+import type { Activity, Column, Note, Participant, Workshop, WorkshopInfo } from './model.ts';
+
+export type WorkshopEvent =
+  | { type: 'workshop.created'; workshop: Omit<Workshop, 'seq' | 'noteCount' | 'notes' | 'participants'> }
+  | { type: 'workshop.updated'; info: Partial<WorkshopInfo> }
+  | { type: 'workshop.closed' }
+  | { type: 'workshop.reopened' }
+  | { type: 'participant.joined'; participant: Participant }
+  | { type: 'participant.removed'; participantId: string }
+  | { type: 'activity.added'; activity: Activity; index: number }
+  | {
+      type: 'activity.updated';
+      activityId: string;
+      title?: string;
+      columns?: Column[];
+      anonymous?: boolean;
+    }
+  | { type: 'activity.moved'; activityId: string; index: number }
+  | { type: 'activity.removed'; activityId: string }
+  | { type: 'activity.focused'; activityId: string | null }
+  | { type: 'activity.locked'; activityId: string; locked: boolean }
+  | { type: 'note.added'; note: Omit<Note, 'order'> }
+  | { type: 'note.edited'; noteId: string; text: string; owner?: string; due?: string; at: number }
+  | { type: 'note.moved'; noteId: string; columnId: string; at: number }
+  | { type: 'note.deleted'; noteId: string };
+
+export type EventType = WorkshopEvent['type'];
+
+/** An event with its place in the workshop's history. */
+export interface Sequenced {
+  seq: number;
+  event: WorkshopEvent;
+}

@@ -1,0 +1,148 @@
+// The workshop's domain model: plain data, shared by server, client and exports.
+
+export type Language = 'sv' | 'en';
+export const LANGUAGES: readonly Language[] = ['sv', 'en'];
+
+export type OrgKind = 'kommun' | 'region' | 'brukarrepresentant' | 'annan';
+export const ORG_KINDS: readonly OrgKind[] = ['kommun', 'region', 'brukarrepresentant', 'annan'];
+
+export type ActivityKind =
+  | 'brainstorm'
+  | 'swot'
+  | 'startStopContinue'
+  | 'evaluation'
+  | 'actions'
+  | 'decisions';
+export const ACTIVITY_KINDS: readonly ActivityKind[] = [
+  'brainstorm',
+  'swot',
+  'startStopContinue',
+  'evaluation',
+  'actions',
+  'decisions',
+];
+
+export type Role = 'facilitator' | 'participant';
+
+/** Author id of notes written by a facilitator (facilitators are not participants). */
+export const FACILITATOR_ID = 'facilitator';
+
+export interface Column {
+  id: string;
+  title: string;
+}
+
+export interface Activity {
+  id: string;
+  kind: ActivityKind;
+  title: string;
+  /** Empty columns may exist; a column holds notes through `Note.columnId`. */
+  columns: Column[];
+  /** Read-only for participants while locked. */
+  locked: boolean;
+  /** Author names hidden from other participants. */
+  anonymous: boolean;
+}
+
+export interface Note {
+  id: string;
+  activityId: string;
+  columnId: string;
+  /** Participant id, FACILITATOR_ID, or null where the viewer may not know the author. */
+  authorId: string | null;
+  text: string;
+  /** Next steps (`actions`): who does it and by when. */
+  owner?: string;
+  due?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Position in posting order, assigned by `apply`. */
+  order: number;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  organisation: string;
+  orgKind: OrgKind;
+  joinedAt: number;
+  removed: boolean;
+}
+
+export type WorkshopStatus = 'open' | 'closed';
+
+export interface WorkshopInfo {
+  title: string;
+  date: string;
+  place: string;
+  purpose: string;
+  goal: string;
+  language: Language;
+}
+
+export interface Workshop extends WorkshopInfo {
+  id: string;
+  joinCode: string;
+  createdAt: number;
+  status: WorkshopStatus;
+  activities: Activity[];
+  currentActivityId: string | null;
+  participants: Record<string, Participant>;
+  notes: Record<string, Note>;
+  /** Number of notes ever added: the next note's `order`. */
+  noteCount: number;
+  /** Sequence number of the last event applied. */
+  seq: number;
+}
+
+/** Who sends a command or looks at the state. */
+export type Actor =
+  | { role: 'facilitator' }
+  | { role: 'participant'; participantId: string };
+
+/** A viewer additionally includes the read-only projector and not-yet-joined visitors. */
+export type Viewer = Actor | { role: 'public' };
+
+export const LIMITS = {
+  noteText: 500,
+  title: 200,
+  shortText: 120,
+  longText: 2000,
+  activities: 50,
+  columns: 12,
+  notesPerWorkshop: 20000,
+} as const;
+
+export function actorId(actor: Actor): string {
+  return actor.role === 'facilitator' ? FACILITATOR_ID : actor.participantId;
+}
+
+export function currentActivity(state: Workshop): Activity | undefined {
+  return state.activities.find((a) => a.id === state.currentActivityId);
+}
+
+export function notesOf(state: Workshop, activityId: string): Note[] {
+  return Object.values(state.notes)
+    .filter((n) => n.activityId === activityId)
+    .sort((a, b) => a.order - b.order);
+}
+
+/** Why a command or request was refused. Messages for each are in the i18n dictionaries. */
+export type ErrorCode =
+  | 'invalid'
+  | 'forbidden'
+  | 'not_found'
+  | 'locked'
+  | 'not_current'
+  | 'closed'
+  | 'exists'
+  | 'column_not_empty'
+  | 'one_per_person'
+  | 'limit'
+  | 'unknown_code'
+  | 'not_joined'
+  | 'removed'
+  | 'unauthorized'
+  | 'protocol'
+  | 'internal'
+  | 'rate_limited';
