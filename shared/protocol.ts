@@ -55,13 +55,12 @@ export interface ServerToClientEvents {
 export type { Command };
 
 /** HTTP: what `POST /api/workshops` answers. */
-export interface CreatedWorkshop {
+export interface CreatedWorkshop extends Links {
   id: string;
   joinCode: string;
   facilitatorKey: string;
-  participantUrl: string;
+  /** `/f/<id>#<key>`: the key rides in the fragment, which browsers never send to a server. */
   facilitatorUrl: string;
-  projectorUrl: string;
 }
 
 /** HTTP: what `GET /api/join/:code` answers. */
