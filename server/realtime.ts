@@ -21,6 +21,7 @@ type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string,
 
 /** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
 const MAX_CATCH_UP = 500;
+const PRESENCE_DELAY_MS = 200;
 
 export const rooms = {
   workshop: (id: string) => `workshop:${id}`,
@@ -109,9 +110,18 @@ export function attachRealtime(io: Io, workshops: Workshops) {
     io.in(room).disconnectSockets(true);
   }
 
+  const presenceTimers = new Map<string, NodeJS.Timeout>();
+  const onlineIds = (workshopId: string) => [...(online.get(workshopId)?.keys() ?? [])];
+
+  /** Tell facilitators who is online; coalesced so a hall joining at once is one message. */
   function presence(workshopId: string) {
-    const ids = [...(online.get(workshopId)?.keys() ?? [])];
-    io.to(rooms.workshop(workshopId)).volatile.emit('presence', { online: ids });
+    if (presenceTimers.has(workshopId)) return;
+    const timer = setTimeout(() => {
+      presenceTimers.delete(workshopId);
+      io.to(rooms.facilitators(workshopId)).volatile.emit('presence', { online: onlineIds(workshopId) });
+    }, PRESENCE_DELAY_MS);
+    timer.unref();
+    presenceTimers.set(workshopId, timer);
   }
 
   function trackOnline(workshopId: string, participantId: string, delta: 1 | -1) {
@@ -173,7 +183,8 @@ export function attachRealtime(io: Io, workshops: Workshops) {
     const { workshopId } = socket.data;
     enter(socket);
     catchUp(socket, (socket.handshake.auth as { since?: number }).since);
-    presence(workshopId);
+    if (socket.data.viewer.role === 'facilitator') socket.emit('presence', { online: onlineIds(workshopId) });
+    else presence(workshopId);
 
     const guard =
       <A extends unknown[], T>(handler: (...args: [...A, (ack: Ack<T>) => void]) => void) =>

@@ -47,6 +47,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   events: (events: Sequenced[]) => void;
+  /** Facilitators only: who is connected now (sent on connect, then coalesced on changes). */
   presence: (presence: Presence) => void;
   /** The server ended this participant's access (removed, or workshop deleted). */
   ended: (reason: { error: ErrorCode; message: string }) => void;

@@ -99,6 +99,21 @@ live('phones follow the current activity and a locked activity refuses notes', a
   assert.equal(other.ok ? null : other.error, 'not_current');
 });
 
+live('the facilitator sees who is online; participants are not sent the list', async (ctx) => {
+  const { f, ps } = await setup(ctx);
+  const [anna, bo] = ps;
+  const lastPresence = () =>
+    (f.received.filter((r) => r.name === 'presence').at(-1)?.payload as { online: string[] } | undefined)?.online ?? [];
+  const waitFor = async (check: (ids: string[]) => boolean) => {
+    for (let i = 0; i < 100 && !check(lastPresence()); i++) await sleep(20);
+    return lastPresence();
+  };
+  assert.equal((await waitFor((ids) => ids.length === 2)).sort(), [anna.participant!.id, bo.participant!.id].sort());
+  bo.close();
+  assert.equal(await waitFor((ids) => ids.length === 1), [anna.participant!.id]);
+  assert.is(anna.received.filter((r) => r.name === 'presence').length, 0);
+});
+
 live.run();
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +335,8 @@ bad('a command without an ack callback or before joining does no harm', async (c
   const visitor = new TestClient(ctx.srv.url, { workshopId: ctx.created.id });
   ctx.clients.push(visitor);
   await visitor.connected();
-  visitor.socket.emit('command', { id: 'cmd-noack', type: 'note.add', noteId: 'note-na', activityId: swot.id, columnId: 's', text: 'x' });
+  // Deliberately untyped: a hostile client may leave out the ack callback.
+  (visitor.socket as unknown as { emit: (...args: unknown[]) => void }).emit('command', { id: 'cmd-noack', type: 'note.add', noteId: 'note-na', activityId: swot.id, columnId: 's', text: 'x' });
   const ack = await visitor.command({ type: 'note.add', noteId: 'note-v', activityId: swot.id, columnId: 's', text: 'x' });
   assert.equal(ack.ok ? null : ack.error, 'not_joined');
   const join = (await visitor.socket.timeout(3000).emitWithAck('join', { name: '', organisation: 'x', orgKind: 'kommun', token: nanoid(24) })) as { ok: boolean; error: string };
