@@ -1,0 +1,189 @@
+// The one Socket.IO connection of a page: handshake with `since` for catch-up, and an outbox
+// that keeps every command until the server acknowledges it and resends it, with the same id,
+// after a reconnect or a reload. The server dedupes by id, so a resend is applied once.
+import { nanoid } from 'nanoid';
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type Command,
+  type HandshakeAuth,
+  type Presence,
+  type ServerToClientEvents,
+  type Snapshot,
+} from '../../../shared/protocol.ts';
+import type { JoinRequest } from '../../../shared/schema.ts';
+import type { Sequenced } from '../../../shared/workshop/events.ts';
+import type { ErrorCode, Participant } from '../../../shared/workshop/model.ts';
+import { Outbox } from './outbox.ts';
+import { outboxPrefix } from './storage.ts';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+/** A command as the UI makes it; the connection gives it its id. */
+export type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
+
+export interface ConnectionListener {
+  snapshot(snapshot: Snapshot): void;
+  events(events: Sequenced[]): void;
+  presence(presence: Presence): void;
+  status(status: ConnectionStatus): void;
+  /** The server refused the handshake (`removed`, `unauthorized`, `not_found`, `protocol` …). */
+  refused(error: ErrorCode, message: string): void;
+  /** The server ended this participant's access. */
+  ended(error: ErrorCode, message: string): void;
+  /** The outbox changed: these commands are not acknowledged yet. */
+  outbox(pending: Command[]): void;
+  /** The server applied a command; its events have (or will have) this sequence number. */
+  accepted(command: Command, seq: number): void;
+  /** The server refused a command; it left the outbox. */
+  rejected(command: Command, error: ErrorCode, message: string): void;
+}
+
+export interface ConnectionOptions {
+  workshopId: string;
+  facilitatorKey?: string;
+  participantToken?: string;
+  /** The sequence number of the last event applied, sent at every (re)connect. */
+  since: () => number | undefined;
+  /** Server origin; the page's own by default. */
+  url?: string;
+  storage?: Storage | null;
+  ackTimeout?: number;
+}
+
+const HANDSHAKE_ERRORS = new Set<string>(['removed', 'unauthorized', 'not_found', 'protocol', 'invalid']);
+
+export class Connection {
+  readonly socket: ClientSocket;
+  readonly #outbox: Outbox;
+  readonly #listener: ConnectionListener;
+  readonly #timeout: number;
+  /** Commands sent on the current connection whose ack has not come back. */
+  readonly #inFlight = new Set<string>();
+  #generation = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: ConnectionOptions, listener: ConnectionListener) {
+    this.#listener = listener;
+    this.#timeout = options.ackTimeout ?? 10_000;
+    const who = options.facilitatorKey ? 'facilitator' : options.participantToken ? 'participant' : 'public';
+    this.#outbox = new Outbox(outboxPrefix(options.workshopId, who), options.storage ?? null);
+    const auth = (): HandshakeAuth => ({
+      protocol: PROTOCOL_VERSION,
+      workshopId: options.workshopId,
+      ...(options.facilitatorKey !== undefined && { facilitatorKey: options.facilitatorKey }),
+      ...(options.participantToken !== undefined && { participantToken: options.participantToken }),
+      since: options.since(),
+    });
+    const opts = {
+      auth: (cb: (data: object) => void) => cb(auth()),
+      transports: ['websocket', 'polling'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      autoConnect: false,
+    };
+    this.socket = options.url ? io(options.url, opts) : io(opts);
+    this.#wire();
+  }
+
+  get pending(): Command[] {
+    return this.#outbox.commands;
+  }
+
+  connect(): void {
+    this.#listener.outbox(this.pending);
+    this.#listener.status('connecting');
+    this.socket.connect();
+  }
+
+  close(): void {
+    clearTimeout(this.#retry);
+    this.socket.removeAllListeners();
+    this.socket.close();
+  }
+
+  /** Queue a command and send it as soon as the server can hear it. */
+  send(input: CommandInput): Command {
+    const command = { ...input, id: nanoid() } as Command;
+    this.#outbox.add(command);
+    this.#listener.outbox(this.pending);
+    this.#flush();
+    return command;
+  }
+
+  /** Join as a participant. Not queued: the answer decides what the page shows. */
+  async join(request: JoinRequest): Promise<Ack<{ participant: Participant }>> {
+    if (!this.socket.connected) return { ok: false, error: 'internal', message: 'offline' };
+    try {
+      return await this.socket.timeout(this.#timeout).emitWithAck('join', request);
+    } catch {
+      return { ok: false, error: 'internal', message: 'timeout' };
+    }
+  }
+
+  /** Ask for a fresh snapshot (e.g. after a gap in the sequence). */
+  sync(): void {
+    if (this.socket.connected) this.socket.emit('sync', () => {});
+  }
+
+  #wire(): void {
+    const s = this.socket;
+    s.on('connect', () => {
+      this.#generation++;
+      this.#inFlight.clear();
+      this.#listener.status('online');
+      this.#flush();
+    });
+    s.on('disconnect', () => {
+      this.#generation++;
+      this.#inFlight.clear();
+      this.#listener.status('offline');
+    });
+    s.on('connect_error', (err: Error & { data?: { error?: string } }) => {
+      const code = err.data?.error;
+      if (code && HANDSHAKE_ERRORS.has(code)) {
+        s.disconnect();
+        this.#listener.refused(code as ErrorCode, err.message);
+      } else if (!s.active) {
+        // Refused for a passing reason (e.g. rate limit): try again in a moment.
+        this.#retry = setTimeout(() => s.connect(), 3000);
+      }
+      this.#listener.status('offline');
+    });
+    s.on('snapshot', (snapshot) => this.#listener.snapshot(snapshot));
+    s.on('events', (events) => this.#listener.events(events));
+    s.on('presence', (presence) => this.#listener.presence(presence));
+    s.on('ended', ({ error, message }) => {
+      s.disconnect();
+      this.#listener.ended(error, message);
+    });
+  }
+
+  /** Send, in order, every queued command that is not already on its way. */
+  #flush(): void {
+    if (!this.socket.connected) return;
+    clearTimeout(this.#retry);
+    for (const command of this.#outbox.commands) {
+      if (this.#inFlight.has(command.id)) continue;
+      this.#inFlight.add(command.id);
+      const generation = this.#generation;
+      this.socket.timeout(this.#timeout).emit('command', command, (err: Error | null, ack?: Ack<{ seq: number }>) => {
+        if (generation !== this.#generation) return; // a reconnect already resent it
+        this.#inFlight.delete(command.id);
+        if (err || !ack) {
+          // No answer in time: keep it and try again; the server dedupes by id.
+          this.#retry = setTimeout(() => this.#flush(), 2000);
+          return;
+        }
+        if (!this.#outbox.remove(command.id)) return;
+        this.#listener.outbox(this.pending);
+        if (ack.ok) this.#listener.accepted(command, ack.data.seq);
+        else this.#listener.rejected(command, ack.error, ack.message);
+      });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// A tiny router on location.pathname: five routes, history.pushState, no library.
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'create' }
+  | { name: 'join'; code: string }
+  | { name: 'facilitator'; workshopId: string }
+  | { name: 'projector'; workshopId: string }
+  | { name: 'notFound' };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'home' };
+  if (parts.length === 1 && parts[0] === 'new') return { name: 'create' };
+  if (parts.length === 2 && parts[0] === 'j') return { name: 'join', code: parts[1] };
+  if (parts.length === 2 && parts[0] === 'f') return { name: 'facilitator', workshopId: parts[1] };
+  if (parts.length === 2 && parts[0] === 'p') return { name: 'projector', workshopId: parts[1] };
+  return { name: 'notFound' };
+}
+
+class Router {
+  path = $state(typeof location === 'undefined' ? '/' : location.pathname);
+  route: Route = $derived(parseRoute(this.path));
+
+  constructor() {
+    if (typeof window !== 'undefined')
+      window.addEventListener('popstate', () => (this.path = location.pathname));
+  }
+
+  /** Go to a path of this app (with an optional #hash) without reloading. */
+  navigate(href: string, replace = false): void {
+    const url = new URL(href, location.href);
+    if (url.origin !== location.origin) {
+      location.href = url.href;
+      return;
+    }
+    history[replace ? 'replaceState' : 'pushState'](null, '', url.pathname + url.search + url.hash);
+    this.path = url.pathname;
+    window.scrollTo(0, 0);
+  }
+}
+
+export const router = new Router();
+
+/** Click handler for in-app links: keeps modified clicks (new tab) working. */
+export function followLink(event: MouseEvent): void {
+  const a = (event.target as Element | null)?.closest?.('a');
+  if (!a || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (a.target || a.hasAttribute('download') || a.dataset.external !== undefined) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  event.preventDefault();
+  router.navigate(url.href);
+}

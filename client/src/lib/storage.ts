@@ -1,0 +1,108 @@
+// What this browser remembers: participant tokens, facilitator keys, the last profile, the
+// language choice. localStorage can be missing or full (private mode): every access is guarded.
+import { nanoid } from 'nanoid';
+import type { Language, OrgKind } from '../../../shared/workshop/model.ts';
+
+const PREFIX = 'verkstad:';
+
+export function browserStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function readJson<T>(key: string, storage = browserStorage()): T | null {
+  try {
+    const raw = storage?.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeJson(key: string, value: unknown, storage = browserStorage()): void {
+  try {
+    storage?.setItem(key, JSON.stringify(value));
+  } catch {
+    // Full or forbidden storage: the app keeps working, it only forgets more on reload.
+  }
+}
+
+export function removeKey(key: string, storage = browserStorage()): void {
+  try {
+    storage?.removeItem(key);
+  } catch {
+    // ignore
+  }
+}
+
+/** Every key that starts with `prefix`. */
+export function keysWith(prefix: string, storage = browserStorage()): string[] {
+  const keys: string[] = [];
+  try {
+    for (let i = 0; storage && i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(prefix)) keys.push(key);
+    }
+  } catch {
+    // ignore
+  }
+  return keys;
+}
+
+/** The participant's secret for a workshop, made once by this browser and kept. */
+export function participantToken(workshopId: string): string {
+  const key = `${PREFIX}participant:${workshopId}`;
+  const known = readJson<string>(key);
+  if (known && /^[A-Za-z0-9_-]{21,64}$/.test(known)) return known;
+  const token = nanoid(24);
+  writeJson(key, token);
+  return token;
+}
+
+export interface Profile {
+  name: string;
+  organisation: string;
+  orgKind: OrgKind;
+}
+
+export const loadProfile = () => readJson<Profile>(`${PREFIX}profile`);
+export const saveProfile = (profile: Profile) => writeJson(`${PREFIX}profile`, profile);
+
+export interface FacilitatorEntry {
+  id: string;
+  key: string;
+  title: string;
+  savedAt: number;
+}
+
+const facilitatorKey = (id: string) => `${PREFIX}facilitator:${id}`;
+
+export function saveFacilitator(id: string, key: string, title?: string): void {
+  const known = readJson<FacilitatorEntry>(facilitatorKey(id));
+  writeJson(facilitatorKey(id), {
+    id,
+    key,
+    title: title ?? known?.title ?? '',
+    savedAt: known?.savedAt ?? Date.now(),
+  } satisfies FacilitatorEntry);
+}
+
+export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facilitatorKey(id));
+
+/** "Mina workshoppar": every workshop this browser facilitates, newest first. */
+export function facilitatorEntries(): FacilitatorEntry[] {
+  return keysWith(`${PREFIX}facilitator:`)
+    .map((key) => readJson<FacilitatorEntry>(key))
+    .filter((e): e is FacilitatorEntry => !!e && typeof e.id === 'string' && typeof e.key === 'string')
+    .sort((a, b) => b.savedAt - a.savedAt);
+}
+
+export const loadLanguage = () => readJson<Language>(`${PREFIX}language`);
+export const saveLanguage = (lang: Language | null) =>
+  lang ? writeJson(`${PREFIX}language`, lang) : removeKey(`${PREFIX}language`);
+
+/** Prefix of the outbox entries of one workshop and one identity in this browser. */
+export const outboxPrefix = (workshopId: string, who: string) => `${PREFIX}outbox:${workshopId}:${who}:`;

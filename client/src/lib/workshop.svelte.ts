@@ -1,0 +1,251 @@
+// The state of one open workshop page: the workshop as the server lets this viewer see it,
+// who "you" are, who is online, the connection, and the commands on their way. Components read
+// it and call its domain methods; only this class talks to the Connection.
+import { nanoid } from 'nanoid';
+import type { Command, Presence, Snapshot, You } from '../../../shared/protocol.ts';
+import type { JoinRequest } from '../../../shared/schema.ts';
+import { apply } from '../../../shared/workshop/apply.ts';
+import type { Sequenced } from '../../../shared/workshop/events.ts';
+import {
+  FACILITATOR_ID,
+  type Activity,
+  type ActivityKind,
+  type Column,
+  type ErrorCode,
+  type Workshop,
+  type WorkshopInfo,
+} from '../../../shared/workshop/model.ts';
+import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
+import { errorText, i18n, t } from './i18n.svelte.ts';
+import { notesFor, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
+import { browserStorage } from './storage.ts';
+
+export interface WorkshopOptions {
+  workshopId: string;
+  facilitatorKey?: string;
+  participantToken?: string;
+  url?: string;
+}
+
+export interface NoteExtra {
+  owner?: string;
+  due?: string;
+}
+
+export class WorkshopState {
+  readonly workshopId: string;
+  workshop = $state.raw<Workshop | null>(null);
+  you = $state.raw<You>({ role: 'public', participantId: null });
+  online = $state.raw<ReadonlySet<string>>(new Set());
+  status = $state<ConnectionStatus>('connecting');
+  /** Set once the connection came back after being lost (for "Anslutningen är tillbaka"). */
+  reconnected = $state(false);
+  /** Why the server will not let this page in, or ended its access. */
+  refusal = $state<ErrorCode | null>(null);
+  pending = $state.raw<Command[]>([]);
+  failures = $state.raw<Failure[]>([]);
+  #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
+
+  readonly #connection: Connection;
+  #wasOnline = false;
+  #backTimer: ReturnType<typeof setTimeout> | undefined;
+
+  notes: Record<string, NoteView> = $derived.by(() =>
+    this.workshop
+      ? optimisticNotes(
+          this.workshop,
+          this.myId,
+          this.pending,
+          this.#settling.map((s) => s.command),
+          this.failures,
+        )
+      : {},
+  );
+  current: Activity | undefined = $derived(
+    this.workshop?.activities.find((a) => a.id === this.workshop?.currentActivityId),
+  );
+  isFacilitator = $derived(this.you.role === 'facilitator');
+  /** Author id of what this page writes. */
+  myId: string | null = $derived(
+    this.you.role === 'facilitator' ? FACILITATOR_ID : this.you.participantId,
+  );
+  /** Failures that are not about a note (shown as a message, not on a note). */
+  otherFailures = $derived(this.failures.filter((f) => !f.command.type.startsWith('note.')));
+
+  constructor(options: WorkshopOptions) {
+    this.workshopId = options.workshopId;
+    this.#connection = new Connection(
+      { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
+      {
+        snapshot: (s) => this.#onSnapshot(s),
+        events: (events) => this.#onEvents(events),
+        presence: (p: Presence) => (this.online = new Set(p.online)),
+        status: (status) => this.#onStatus(status),
+        refused: (error) => (this.refusal = error),
+        ended: (error) => (this.refusal = error),
+        outbox: (pending) => (this.pending = pending),
+        accepted: (command, seq) => {
+          if (!this.workshop || seq > this.workshop.seq) this.#settling = [...this.#settling, { command, seq }];
+        },
+        rejected: (command, error, message) => {
+          this.failures = [...this.failures, { command, message: errorText(error, message) }];
+        },
+      },
+    );
+  }
+
+  connect(): void {
+    this.#connection.connect();
+  }
+
+  destroy(): void {
+    clearTimeout(this.#backTimer);
+    this.#connection.close();
+  }
+
+  // --- reading -------------------------------------------------------------------------
+
+  notesOf(activityId: string): NoteView[] {
+    return notesFor(this.notes, activityId);
+  }
+
+  /** The name to show as a note's author, or null when it is hidden. */
+  authorName(authorId: string | null): string | null {
+    if (!authorId) return null;
+    if (authorId === FACILITATOR_ID) return t('role.facilitator');
+    return this.workshop?.participants[authorId]?.name ?? null;
+  }
+
+  isMine(note: { authorId: string | null }): boolean {
+    return !!this.myId && note.authorId === this.myId;
+  }
+
+  dismiss(failureId: string): void {
+    this.failures = this.failures.filter((f) => f.command.id !== failureId);
+  }
+
+  // --- participants --------------------------------------------------------------------
+
+  join(request: JoinRequest) {
+    return this.#connection.join(request);
+  }
+
+  removeParticipant(participantId: string) {
+    return this.#send({ type: 'participant.remove', participantId });
+  }
+
+  // --- notes ---------------------------------------------------------------------------
+
+  addNote(activityId: string, columnId: string, text: string, extra: NoteExtra = {}): string {
+    const noteId = nanoid();
+    this.#send({ type: 'note.add', noteId, activityId, columnId, text, ...extra });
+    return noteId;
+  }
+
+  editNote(noteId: string, text: string, extra: NoteExtra = {}) {
+    this.#clearNoteFailures(noteId);
+    return this.#send({ type: 'note.edit', noteId, text, ...extra });
+  }
+
+  moveNote(noteId: string, columnId: string) {
+    return this.#send({ type: 'note.move', noteId, columnId });
+  }
+
+  deleteNote(noteId: string) {
+    this.#clearNoteFailures(noteId);
+    return this.#send({ type: 'note.delete', noteId });
+  }
+
+  // --- agenda (facilitators) -----------------------------------------------------------
+
+  addActivity(kind: ActivityKind, options: { title?: string; questions?: string[]; withOptional?: boolean; index?: number } = {}) {
+    const activityId = nanoid(10);
+    this.#send({ type: 'activity.add', activityId, kind, ...options });
+    return activityId;
+  }
+
+  updateActivity(activityId: string, patch: { title?: string; columns?: Column[]; anonymous?: boolean }) {
+    return this.#send({ type: 'activity.update', activityId, ...patch });
+  }
+
+  moveActivity(activityId: string, index: number) {
+    return this.#send({ type: 'activity.move', activityId, index });
+  }
+
+  removeActivity(activityId: string) {
+    return this.#send({ type: 'activity.remove', activityId });
+  }
+
+  focusActivity(activityId: string | null) {
+    return this.#send({ type: 'activity.focus', activityId });
+  }
+
+  lockActivity(activityId: string, locked: boolean) {
+    return this.#send({ type: 'activity.lock', activityId, locked });
+  }
+
+  // --- the workshop --------------------------------------------------------------------
+
+  updateInfo(info: Partial<WorkshopInfo>) {
+    return this.#send({ type: 'workshop.update', info });
+  }
+
+  close() {
+    return this.#send({ type: 'workshop.close' });
+  }
+
+  reopen() {
+    return this.#send({ type: 'workshop.reopen' });
+  }
+
+  // --- wiring --------------------------------------------------------------------------
+
+  #send(input: CommandInput): Command {
+    return this.#connection.send(input);
+  }
+
+  #clearNoteFailures(noteId: string): void {
+    this.failures = this.failures.filter((f) => !('noteId' in f.command) || f.command.noteId !== noteId);
+  }
+
+  #onSnapshot(snapshot: Snapshot): void {
+    this.workshop = snapshot.workshop;
+    this.you = snapshot.you;
+    i18n.workshopLanguage = snapshot.workshop.language;
+    this.#settle();
+  }
+
+  #onEvents(events: Sequenced[]): void {
+    let state = this.workshop;
+    if (!state) return;
+    for (const { seq, event } of events) {
+      if (seq > state.seq + 1) {
+        // A gap: something was missed. Ask for the whole picture instead of guessing.
+        this.#connection.sync();
+        break;
+      }
+      state = apply(state, event, seq);
+    }
+    this.workshop = state;
+    i18n.workshopLanguage = state.language;
+    this.#settle();
+  }
+
+  /** Drop acknowledged commands whose events are now in the state. */
+  #settle(): void {
+    const seq = this.workshop?.seq ?? 0;
+    if (this.#settling.some((s) => s.seq <= seq)) this.#settling = this.#settling.filter((s) => s.seq > seq);
+  }
+
+  #onStatus(status: ConnectionStatus): void {
+    this.status = status;
+    if (status === 'online') {
+      if (this.#wasOnline) {
+        this.reconnected = true;
+        clearTimeout(this.#backTimer);
+        this.#backTimer = setTimeout(() => (this.reconnected = false), 4000);
+      }
+      this.#wasOnline = true;
+    } else if (status === 'offline') this.reconnected = false;
+  }
+}
