@@ -1,0 +1,134 @@
+// A workshop in a real browser: a facilitator creates it on a laptop, a participant joins on a
+// phone with the code and posts a note, the facilitator sees it live. Nothing leaves the machine.
+// Needs the built client (dist/client; `npm test` builds it first) and Debian's chromium.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
+
+interface Ctx {
+  srv: TestServer;
+  browser: Browser;
+  laptop: BrowserContext;
+  phone: BrowserContext;
+  facilitator: Page;
+  participant: Page;
+  joinCode: string;
+  /** Every URL any page asked for (HTTP and WebSocket). */
+  requests: string[];
+}
+
+const story = suite<Ctx>('a workshop in the browser');
+
+function record(ctx: Ctx, context: BrowserContext) {
+  context.on('request', (request) => ctx.requests.push(request.url()));
+  context.on('page', (page) => page.on('websocket', (ws) => ctx.requests.push(ws.url())));
+}
+
+story.before(async (ctx) => {
+  assert.ok(existsSync(join(clientDir, 'index.html')), 'dist/client is missing: run `npx vite build` first');
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  ctx.requests = [];
+  ctx.srv = await startServer({ clientDir });
+  ctx.browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  ctx.laptop = await ctx.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'sv-SE' });
+  ctx.phone = await ctx.browser.newContext({
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'sv-SE',
+  });
+  record(ctx, ctx.laptop);
+  record(ctx, ctx.phone);
+  ctx.facilitator = await ctx.laptop.newPage();
+  ctx.participant = await ctx.phone.newPage();
+  for (const page of [ctx.facilitator, ctx.participant]) page.setDefaultTimeout(10_000);
+});
+
+story.after(async (ctx) => {
+  // Playwright gives the browser a fresh temporary profile and removes it on close.
+  await ctx.browser?.close();
+  await ctx.srv?.close();
+});
+
+story('a facilitator creates a workshop and lands on its facilitator page', async (ctx) => {
+  const page = ctx.facilitator;
+  await page.goto(`${ctx.srv.url}/new`);
+  await page.getByTestId('create-title').fill('LGS Kalmar län – våren');
+  await page.getByTestId('create-submit').click();
+  await page.waitForURL(/\/f\/[A-Za-z0-9_-]+#.+/);
+  const display = page.getByTestId('join-code-display');
+  await page.waitForFunction(
+    () => /^\d{6}$/.test(document.querySelector('[data-testid="join-code-display"]')?.textContent?.trim() ?? ''),
+  );
+  ctx.joinCode = (await display.textContent())!.trim();
+  assert.match(ctx.joinCode, /^\d{6}$/);
+  // The LGS agenda starts with SWOT shown to everyone.
+  await page.getByTestId('facilitator-board').getByRole('heading', { name: 'Styrkor' }).waitFor();
+});
+
+story('a participant on a phone joins with the code and posts a note', async (ctx) => {
+  const page = ctx.participant;
+  await page.goto(`${ctx.srv.url}/`);
+  await page.getByTestId('join-code').fill(ctx.joinCode);
+  await page.getByTestId('join-code').press('Enter');
+  await page.waitForURL(new RegExp(`/j/${ctx.joinCode}$`));
+  await page.getByTestId('join-name').fill('Anna Andersson');
+  await page.getByTestId('join-organisation').fill('Nybro kommun');
+  await page.getByTestId('join-orgkind').selectOption('kommun');
+  await page.getByTestId('join-submit').click();
+
+  await page.getByTestId('note-input').fill('Bra samverkan mellan kommun och region');
+  await page.getByTestId('note-submit').click();
+  await page.getByTestId('note').filter({ hasText: 'Bra samverkan mellan kommun och region' }).waitFor();
+  assert.is(await page.getByTestId('note-input').inputValue(), '', 'the composer is emptied after posting');
+});
+
+story('the facilitator sees the participant and the note live', async (ctx) => {
+  const page = ctx.facilitator;
+  await page
+    .getByTestId('facilitator-board')
+    .getByTestId('note')
+    .filter({ hasText: 'Bra samverkan mellan kommun och region' })
+    .waitFor();
+  const person = page.getByTestId('participant').filter({ hasText: 'Anna Andersson' });
+  await person.waitFor();
+  assert.match((await person.textContent()) ?? '', /Nybro kommun/);
+});
+
+story('a reload on the phone resumes the same participant without joining again', async (ctx) => {
+  const page = ctx.participant;
+  await page.reload();
+  await page.getByTestId('note').filter({ hasText: 'Bra samverkan' }).waitFor();
+  await page.getByTestId('note-input').waitFor();
+  assert.is(await page.getByTestId('join-name').count(), 0, 'no join form after a reload');
+  assert.is(await ctx.facilitator.getByTestId('participant').count(), 1, 'still one participant');
+});
+
+story('no request goes to any other host than the server', async (ctx) => {
+  const own = new URL(ctx.srv.url).host;
+  const network = ctx.requests.filter((url) => /^(https?|wss?):/.test(url));
+  assert.ok(network.length > 0, 'requests were recorded');
+  const foreign = network.filter((url) => new URL(url).host !== own);
+  assert.equal(foreign, [], `requests left the machine: ${foreign.join(', ')}`);
+});
+
+story.run();
