@@ -81,7 +81,9 @@ export class Connection {
     });
     const opts = {
       auth: (cb: (data: object) => void) => cb(auth()),
+      // WebSocket first; where a proxy blocks it, fall back to long-polling at once.
       transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       autoConnect: false,

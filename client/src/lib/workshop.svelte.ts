@@ -69,8 +69,10 @@ export class WorkshopState {
   myId: string | null = $derived(
     this.you.role === 'facilitator' ? FACILITATOR_ID : this.you.participantId,
   );
-  /** Failures that are not about a note (shown as a message, not on a note). */
-  otherFailures = $derived(this.failures.filter((f) => !f.command.type.startsWith('note.')));
+  /** Failures with no note to show them on (the note is gone, or it is not about a note). */
+  otherFailures = $derived(
+    this.failures.filter((f) => !('noteId' in f.command) || !this.notes[f.command.noteId]),
+  );
 
   constructor(options: WorkshopOptions) {
     this.workshopId = options.workshopId;
