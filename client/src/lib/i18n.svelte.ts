@@ -60,6 +60,14 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return i18n.text(key, params);
 }
 
+/** Why a page cannot open its workshop, for a refused handshake. */
+export function refusalText(error: ErrorCode): string {
+  if (error === 'protocol') return t('error.protocol');
+  if (error === 'not_found') return t('fac.notFound');
+  if (error === 'removed') return t('conn.removed');
+  return t('conn.noAccess');
+}
+
 /** A refusal in the UI language; `invalid` keeps the server's detail. */
 export function errorText(error: ErrorCode | 'network', message?: string): string {
   if (error === 'invalid' && message) return message;

@@ -14,6 +14,7 @@ export interface NoteView extends Note {
 
 export interface Failure {
   command: Command;
+  /** Readable, in the UI language. */
   message: string;
 }
 

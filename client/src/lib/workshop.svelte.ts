@@ -43,7 +43,12 @@ export class WorkshopState {
   /** Why the server will not let this page in, or ended its access. */
   refusal = $state<ErrorCode | null>(null);
   pending = $state.raw<Command[]>([]);
-  failures = $state.raw<Failure[]>([]);
+  /** Refused commands with the server's code and message, until dismissed. */
+  failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string }>>([]);
+  /** The same, readable in the current UI language. */
+  failureTexts: Failure[] = $derived(
+    this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message) })),
+  );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
 
   readonly #connection: Connection;
@@ -57,7 +62,7 @@ export class WorkshopState {
           this.myId,
           this.pending,
           this.#settling.map((s) => s.command),
-          this.failures,
+          this.failureTexts,
         )
       : {},
   );
@@ -70,8 +75,8 @@ export class WorkshopState {
     this.you.role === 'facilitator' ? FACILITATOR_ID : this.you.participantId,
   );
   /** Failures with no note to show them on (the note is gone, or it is not about a note). */
-  otherFailures = $derived(
-    this.failures.filter((f) => !('noteId' in f.command) || !this.notes[f.command.noteId]),
+  otherFailures: Failure[] = $derived(
+    this.failureTexts.filter((f) => !('noteId' in f.command) || !this.notes[f.command.noteId]),
   );
 
   constructor(options: WorkshopOptions) {
@@ -90,7 +95,7 @@ export class WorkshopState {
           if (!this.workshop || seq > this.workshop.seq) this.#settling = [...this.#settling, { command, seq }];
         },
         rejected: (command, error, message) => {
-          this.failures = [...this.failures, { command, message: errorText(error, message) }];
+          this.failures = [...this.failures, { command, error, message }];
         },
       },
     );
