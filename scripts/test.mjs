@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const filters = args.filter((a) => !a.startsWith('--'));
-const FILE_TIMEOUT_MS = 6 * 60 * 1000;
+const FILE_TIMEOUT_MS = 3 * 60 * 1000;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 

@@ -106,7 +106,10 @@ export async function participant(
     organisation: who.organisation ?? 'Nybro kommun',
     orgKind: who.orgKind ?? 'kommun',
   })) as Ack<{ participant: Participant }>;
-  if (!ack.ok) throw new Error(`join failed: ${ack.error} ${ack.message}`);
+  if (!ack.ok) {
+    client.close();
+    throw new Error(`join failed: ${ack.error} ${ack.message}`);
+  }
   client.participant = ack.data.participant;
   await client.until((s) => !!s.participants[ack.data.participant.id]);
   return client;
