@@ -1,4 +1,5 @@
 // HTTP: the JSON API beside the socket, and the built client. Socket.IO lives in realtime.ts.
+import compression from 'compression';
 import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +92,9 @@ export function createApp({ workshops, publicUrl, clientDir }: AppOptions) {
   app.use('/api', (_req, res) => fail(res, 'not_found'));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    // Phones on weak mobile data: gzip the page, and let them keep the hashed assets.
+    app.use(compression());
+    app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
     // The client routes (/, /new, /j/:code, /f/:id, /p/:id) are all the one page.
     app.get(/^\/(?:new|j\/[^/]*|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {

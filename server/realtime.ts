@@ -39,8 +39,8 @@ class Refusal extends Error {
   }
 }
 
-function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv'): Error {
-  const error = new Error(translate(lang, `error.${code}`, { detail: '' })) as Error & { data: unknown };
+function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv', detail = ''): Error {
+  const error = new Error(translate(lang, `error.${code}`, { detail })) as Error & { data: unknown };
   error.data = { error: code };
   return error;
 }
@@ -147,9 +147,12 @@ export function attachRealtime(io: Io, workshops: Workshops) {
   /** Send what the client missed: the events after `since`, or a snapshot. */
   function catchUp(socket: VSocket, since: number | undefined) {
     const state = workshops.get(socket.data.workshopId)!;
-    if (since !== undefined && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
+    // since = 0 means "no state yet": only a snapshot gives one.
+    if (since !== undefined && since > 0 && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
       const missed = workshops.store.load(state.id, since);
-      const resync = missed.some(({ event }) => deliveries(state, event).some((d) => 'resync' in d));
+      const resync =
+        socket.data.viewer.role !== 'facilitator' &&
+        missed.some(({ event }) => deliveries(state, event).some((d) => 'resync' in d));
       if (!resync) {
         if (missed.length)
           socket.emit('events', missed.map(({ seq, event }) => ({ seq, event: viewEvent(state, event, socket.data.viewer) })));
@@ -161,7 +164,7 @@ export function attachRealtime(io: Io, workshops: Workshops) {
 
   io.use((socket, next) => {
     const auth = parse(HandshakeAuth, socket.handshake.auth);
-    if (!auth.ok) return next(handshakeError('invalid'));
+    if (!auth.ok) return next(handshakeError('invalid', 'sv', auth.detail));
     const { protocol, workshopId, facilitatorKey, participantToken } = auth.value;
     if (protocol !== PROTOCOL_VERSION) return next(handshakeError('protocol'));
     const state = workshops.get(workshopId);
