@@ -3,7 +3,12 @@ import * as v from 'valibot';
 import { ACTIVITY_KINDS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
 
 /** Client-made ids (nanoid and friends): url-safe, short, never a prototype key. */
-export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be an id of 6–40 url-safe characters'));
+export const Id = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be an id of 6–40 url-safe characters'),
+  // `state.notes[id]` must never find Object.prototype ("constructor", "__proto__", …).
+  v.check((id) => !(id in Object.prototype), 'must not be a reserved name'),
+);
 const ColumnId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a column id'));
 
 const text = (max: number) =>

@@ -44,6 +44,7 @@ export class MemoryStore implements EventStore {
     const last = entry.events.length;
     if (last !== expectedSeq) throw new SeqConflict(workshopId, expectedSeq, last);
     if (options.commandId && entry.commands.has(options.commandId)) throw new Error('duplicate command id');
+    if (options.credential && entry.tokens.has(options.credential.tokenHash)) throw new Error('token taken');
     events.forEach((event, i) => entry.events.push({ seq: last + i + 1, event: structuredClone(event) }));
     const seq = last + events.length;
     if (options.commandId) entry.commands.set(options.commandId, seq);

@@ -105,6 +105,7 @@ export class SqliteStore implements EventStore {
 
   append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options: AppendOptions = {}): number {
     return this.db.transaction(() => {
+      if (!this.#q.record.get(workshopId)) throw new Error(`unknown workshop ${workshopId}`);
       const last = this.#q.lastSeq.get(workshopId)?.seq ?? 0;
       if (last !== expectedSeq) throw new SeqConflict(workshopId, expectedSeq, last);
       events.forEach((event, i) =>
