@@ -50,7 +50,7 @@ export function attachRealtime(io: Io, workshops: Workshops) {
 
   function fail<T>(ack: (a: Ack<T>) => void, workshopId: string, code: ErrorCode, detail = '') {
     const lang = workshops.get(workshopId)?.language ?? 'sv';
-    ack({ ok: false, error: code, message: translate(lang, `error.${code}`, { detail }) });
+    ack({ ok: false, error: code, message: translate(lang, `error.${code}`, { detail }), ...(detail && { detail }) });
   }
 
   function snapshot(socket: VSocket) {

@@ -6,7 +6,10 @@ import type { ErrorCode, Participant, Role, Workshop } from './workshop/model.ts
 /** Bumped on any incompatible change; a client with another version is refused at handshake. */
 export const PROTOCOL_VERSION = 1;
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message: string };
+/** `detail` names what was wrong (a field, a column) where the code alone does not. */
+export type Ack<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: ErrorCode; message: string; detail?: string };
 export type AckCallback<T> = (ack: Ack<T>) => void;
 
 /** Handshake `auth`: who is connecting to which workshop, and what they saw last. */

@@ -81,6 +81,22 @@ live('author names travel when the activity is not anonymous, and after it is sw
   await bo.until((s) => s.notes['note-swot-1']?.authorId === anna.participant!.id);
 });
 
+live('a change that changes nothing makes no event and resends no views', async (ctx) => {
+  const { f, ps, swot } = await setup(ctx);
+  const [anna, bo] = ps;
+  await addNote(anna, swot.id, 'Samma text', 's', 'note-same');
+  await bo.until((s) => !!s.notes['note-same']);
+  const seq = f.state!.seq;
+  const snapshots = bo.received.filter((r) => r.name === 'snapshot').length;
+  assert.ok((await f.command({ type: 'activity.update', activityId: swot.id, anonymous: true })).ok);
+  assert.ok((await f.command({ type: 'workshop.update', info: { title: f.state!.title } })).ok);
+  assert.ok((await anna.command({ type: 'note.edit', noteId: 'note-same', text: 'Samma text' })).ok);
+  await addNote(anna, swot.id, 'Markör', 's', 'note-marker');
+  await bo.until((s) => !!s.notes['note-marker']);
+  assert.is(bo.state!.seq, seq + 1, 'only the marker note made an event');
+  assert.is(bo.received.filter((r) => r.name === 'snapshot').length, snapshots);
+});
+
 live('phones follow the current activity and a locked activity refuses notes', async (ctx) => {
   const { f, ps } = await setup(ctx, ['Anna']);
   const [anna] = ps;

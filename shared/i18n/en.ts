@@ -201,7 +201,7 @@ export const en: Record<MessageKey, string> = {
   'error.not_current': 'The activity is not running now.',
   'error.closed': 'The workshop is closed.',
   'error.exists': 'Already exists.',
-  'error.column_not_empty': 'The column has notes. Move or delete them first.',
+  'error.column_not_empty': 'The column "{detail}" has notes. Move or delete them first.',
   'error.one_per_person': 'You have already written a comment. Edit it instead.',
   'error.limit': 'The limit has been reached.',
   'error.unknown_code': 'Unknown code.',

@@ -199,7 +199,7 @@ export const sv = {
   'error.not_current': 'Aktiviteten pågår inte just nu.',
   'error.closed': 'Workshoppen är avslutad.',
   'error.exists': 'Finns redan.',
-  'error.column_not_empty': 'Kolumnen har lappar. Flytta eller ta bort dem först.',
+  'error.column_not_empty': 'Kolumnen "{detail}" har lappar. Flytta eller ta bort dem först.',
   'error.one_per_person': 'Du har redan skrivit en kommentar. Ändra den i stället.',
   'error.limit': 'Gränsen är nådd.',
   'error.unknown_code': 'Okänd kod.',

@@ -50,8 +50,10 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     if (state.status === 'closed') return refuse('closed');
   }
   switch (command.type) {
-    case 'workshop.update':
-      return accept({ type: 'workshop.updated', info: command.info });
+    case 'workshop.update': {
+      const info = changed(state, command.info);
+      return info ? accept({ type: 'workshop.updated', info }) : accept();
+    }
     case 'workshop.close':
       return state.status === 'closed' ? accept() : accept({ type: 'workshop.closed' });
     case 'workshop.reopen':
@@ -75,7 +77,9 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
         if (emptied) return refuse('column_not_empty', emptied.title);
       }
       const { title, columns, anonymous } = command;
-      return accept({ type: 'activity.updated', activityId: activity.id, title, columns, anonymous });
+      const change = changed(activity, { title, columns, anonymous });
+      // An unchanged `anonymous` must not reach the event: it would resend every view.
+      return change ? accept({ type: 'activity.updated', activityId: activity.id, ...change }) : accept();
     }
     case 'activity.move': {
       if (!findActivity(state, command.activityId)) return refuse('not_found');
@@ -103,6 +107,10 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       const denied = mayChangeNote(state, note, actor);
       if (denied) return denied;
       const isAction = findActivity(state, note.activityId)?.kind === 'actions';
+      const same =
+        note.text === command.text &&
+        (!isAction || ((command.owner ?? note.owner) === note.owner && (command.due ?? note.due) === note.due));
+      if (same) return accept();
       return accept({
         type: 'note.edited',
         noteId: note.id,
@@ -131,6 +139,17 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return p.removed ? accept() : accept({ type: 'participant.removed', participantId: p.id });
     }
   }
+}
+
+/** The fields of `patch` that differ from `current`, or null when nothing would change. */
+function changed<T extends object>(current: T, patch: Partial<T>): Partial<T> | null {
+  const diff = Object.fromEntries(
+    Object.entries(patch).filter(
+      ([key, value]) =>
+        value !== undefined && JSON.stringify(value) !== JSON.stringify(current[key as keyof T]),
+    ),
+  ) as Partial<T>;
+  return Object.keys(diff).length ? diff : null;
 }
 
 function findActivity(state: Workshop, id: string): Activity | undefined {

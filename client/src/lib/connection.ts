@@ -40,7 +40,7 @@ export interface ConnectionListener {
   /** The server applied a command; its events have (or will have) this sequence number. */
   accepted(command: Command, seq: number): void;
   /** The server refused a command; it left the outbox. */
-  rejected(command: Command, error: ErrorCode, message: string): void;
+  rejected(command: Command, error: ErrorCode, message: string, detail?: string): void;
 }
 
 export interface ConnectionOptions {
@@ -184,7 +184,7 @@ export class Connection {
         if (!this.#outbox.remove(command.id)) return;
         this.#listener.outbox(this.pending);
         if (ack.ok) this.#listener.accepted(command, ack.data.seq);
-        else this.#listener.rejected(command, ack.error, ack.message);
+        else this.#listener.rejected(command, ack.error, ack.message, ack.detail);
       });
     }
   }

@@ -69,7 +69,7 @@ export function refusalText(error: ErrorCode): string {
 }
 
 /** A refusal in the UI language; `invalid` keeps the server's detail. */
-export function errorText(error: ErrorCode | 'network', message?: string): string {
+export function errorText(error: ErrorCode | 'network', message?: string, detail?: string): string {
   if (error === 'invalid' && message) return message;
-  return t(`error.${error}`, { detail: message ?? '' });
+  return t(`error.${error}`, { detail: detail ?? '' });
 }

@@ -44,10 +44,10 @@ export class WorkshopState {
   refusal = $state<ErrorCode | null>(null);
   pending = $state.raw<Command[]>([]);
   /** Refused commands with the server's code and message, until dismissed. */
-  failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string }>>([]);
+  failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string; detail?: string }>>([]);
   /** The same, readable in the current UI language. */
   failureTexts: Failure[] = $derived(
-    this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message) })),
+    this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message, f.detail) })),
   );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
 
@@ -94,8 +94,8 @@ export class WorkshopState {
         accepted: (command, seq) => {
           if (!this.workshop || seq > this.workshop.seq) this.#settling = [...this.#settling, { command, seq }];
         },
-        rejected: (command, error, message) => {
-          this.failures = [...this.failures, { command, error, message }];
+        rejected: (command, error, message, detail) => {
+          this.failures = [...this.failures, { command, error, message, detail }];
         },
       },
     );
