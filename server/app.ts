@@ -8,6 +8,7 @@ import type { CreatedWorkshop, JoinInfo } from '../shared/protocol.ts';
 import { CreateWorkshop, parse } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language } from '../shared/workshop/model.ts';
+import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { Workshops } from './workshops.ts';
 
@@ -16,6 +17,7 @@ export interface AppOptions {
   publicUrl: string | null;
   /** Folder of the built client (vite build); served when it exists. */
   clientDir?: string;
+  codeGuesses?: CodeGuessLimiter;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -36,7 +38,7 @@ function origin(req: Request) {
   return { protocol: req.protocol, host: req.get('host') };
 }
 
-export function createApp({ workshops, publicUrl, clientDir }: AppOptions) {
+export function createApp({ workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter() }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -61,10 +63,19 @@ export function createApp({ workshops, publicUrl, clientDir }: AppOptions) {
     res.status(201).json(body);
   });
 
-  app.get('/api/join/:code', (req, res) => {
+  app.get('/api/join/:code', async (req, res) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = await codeGuesses.blockedFor(address);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      return fail(res, 'rate_limited');
+    }
     const code = String(req.params.code).replace(/\D/g, '');
     const workshop = workshops.byCode(code);
-    if (!workshop) return fail(res, 'unknown_code');
+    if (!workshop) {
+      await codeGuesses.miss(address);
+      return fail(res, 'unknown_code');
+    }
     if (workshop.status === 'closed') return fail(res, 'closed', workshop.language);
     const body: JoinInfo = { workshopId: workshop.id, title: workshop.title, language: workshop.language };
     res.json(body);

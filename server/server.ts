@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createApp } from './app.ts';
+import type { CodeGuessLimiter } from './limits.ts';
 import { attachRealtime, type Io } from './realtime.ts';
 import type { EventStore } from './store/store.ts';
 import { Workshops } from './workshops.ts';
@@ -13,6 +14,7 @@ export interface ServerOptions {
   publicUrl?: string | null;
   clientDir?: string;
   now?: () => number;
+  codeGuesses?: CodeGuessLimiter;
 }
 
 export interface VerkstadServer {
@@ -23,9 +25,9 @@ export interface VerkstadServer {
   close(): Promise<void>;
 }
 
-export function createServer({ store, publicUrl = null, clientDir, now }: ServerOptions): VerkstadServer {
+export function createServer({ store, publicUrl = null, clientDir, now, codeGuesses }: ServerOptions): VerkstadServer {
   const workshops = new Workshops(store, now);
-  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir }));
+  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses }));
   const io: Io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,

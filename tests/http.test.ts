@@ -2,6 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWorkshop, facilitator } from './helpers/clients.ts';
+import { CodeGuessLimiter } from '../server/limits.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
 const api = suite<{ srv: TestServer }>('http api');
@@ -124,3 +125,32 @@ links('PUBLIC_URL is used for join links and QR codes', async () => {
 });
 
 links.run();
+
+const guessing = suite('guessing join codes');
+
+guessing('wrong codes are throttled per address with a clear message; right codes never count', async () => {
+  const srv = await startServer({
+    memory: true,
+    codeGuesses: new CodeGuessLimiter({ perAddress: 3, overall: 100, duration: 60 }),
+  });
+  const created = await createWorkshop(srv.url);
+  const lookup = (code: string) => fetch(`${srv.url}/api/join/${code}`);
+  for (let i = 0; i < 10; i++) assert.is((await lookup(created.joinCode)).status, 200, 'a hall joining is never throttled');
+  for (let i = 0; i < 3; i++) assert.is((await lookup(`99999${i}`)).status, 404);
+  const blocked = await lookup('999995');
+  assert.is(blocked.status, 429);
+  assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+  const body = (await blocked.json()) as { error: string; message: string };
+  assert.is(body.error, 'rate_limited');
+  assert.match(body.message, /För många försök/);
+  assert.is((await lookup(created.joinCode)).status, 429, 'a guesser is stopped even when it hits');
+  await srv.close();
+});
+
+guessing('the overall limit holds across addresses', async () => {
+  const limiter = new CodeGuessLimiter({ perAddress: 100, overall: 5, duration: 60 });
+  for (let i = 0; i < 5; i++) await limiter.miss(`10.0.0.${i}`);
+  assert.ok((await limiter.blockedFor('10.0.0.200')) > 0);
+});
+
+guessing.run();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createServer, type VerkstadServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
+import type { CodeGuessLimiter } from '../../server/limits.ts';
 
 export interface TestServer {
   url: string;
@@ -20,7 +21,13 @@ export function tempDir(prefix = 'verkstad-test-'): string {
 }
 
 export async function startServer(
-  opts: { dataDir?: string; memory?: boolean; clientDir?: string; publicUrl?: string } = {},
+  opts: {
+    dataDir?: string;
+    memory?: boolean;
+    clientDir?: string;
+    publicUrl?: string;
+    codeGuesses?: CodeGuessLimiter;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const make = () =>
@@ -28,6 +35,7 @@ export async function startServer(
       store: opts.memory ? new MemoryStore() : new SqliteStore(dataDir),
       clientDir: opts.clientDir,
       publicUrl: opts.publicUrl ?? null,
+      codeGuesses: opts.codeGuesses,
     });
   const handle: TestServer = {
     url: '',
