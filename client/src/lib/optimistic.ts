@@ -76,13 +76,16 @@ export function optimisticNotes(
       }
       case 'note.move': {
         const note = notes[command.noteId];
-        if (note && !failure) notes[note.id] = { ...note, columnId: command.columnId, ...flags };
+        if (!note) return;
+        // Refused: the note stays where it is and shows why (nothing else lists this failure).
+        if (failure) notes[note.id] = { ...note, ...flags, pending: note.pending };
+        else notes[note.id] = { ...note, columnId: command.columnId, ...flags };
         return;
       }
       case 'note.delete':
         if (failure) {
           const note = notes[command.noteId];
-          if (note) notes[note.id] = { ...note, ...flags };
+          if (note) notes[note.id] = { ...note, ...flags, pending: note.pending };
         } else delete notes[command.noteId];
         return;
       default:
