@@ -1,6 +1,6 @@
 // Valibot schemas for everything a client may send. All validation of the wire lives here.
 import * as v from 'valibot';
-import { ACTIVITY_KINDS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
+import { ACTIVITY_KINDS, ASSIGNMENTS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
 
 /** Client-made ids (nanoid and friends): url-safe, short, never a prototype key. */
 export const Id = v.pipe(
@@ -68,6 +68,23 @@ export const JoinRequest = v.strictObject({
 });
 export type JoinRequest = v.InferOutput<typeof JoinRequest>;
 
+const Count = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000));
+const Seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.timerSeconds));
+/** Only web links: a javascript: or data: URL must never become a clickable link. */
+const VideoUrl = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(500),
+  v.regex(/^(https?:\/\/\S+)?$/, 'must be an http(s) link'),
+);
+const RoomDraft = v.strictObject({
+  id: Id,
+  name: text(LIMITS.shortText),
+  members: v.pipe(v.array(Id), v.maxLength(1000)),
+  reporterId: v.optional(v.nullable(Id)),
+  videoUrl: v.optional(VideoUrl),
+});
+
 const command = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ id: Id, type: v.literal(type), ...entries });
 
@@ -100,6 +117,8 @@ export const Command = v.variant('type', [
     text: text(LIMITS.noteText),
     owner: v.optional(optionalText(LIMITS.shortText)),
     due: v.optional(DateText),
+    /** Facilitators visiting a breakout room write into it; participants write in their own. */
+    roomId: v.optional(v.nullable(Id)),
   }),
   command('note.edit', {
     noteId: Id,
@@ -108,6 +127,30 @@ export const Command = v.variant('type', [
     due: v.optional(DateText),
   }),
   command('note.move', { noteId: Id, columnId: ColumnId }),
+  command('breakout.open', {
+    activityId: Id,
+    assignment: v.picklist(ASSIGNMENTS),
+    cap: v.optional(v.nullable(Count)),
+    rooms: v.pipe(v.array(RoomDraft), v.minLength(1), v.maxLength(LIMITS.rooms)),
+  }),
+  command('breakout.close', { activityId: Id }),
+  command('room.join', { activityId: Id, roomId: Id }),
+  command('room.move', { activityId: Id, roomId: Id, participantId: Id }),
+  command('room.update', {
+    activityId: Id,
+    roomId: Id,
+    name: v.optional(text(LIMITS.shortText)),
+    reporterId: v.optional(v.nullable(Id)),
+    videoUrl: v.optional(VideoUrl),
+    summary: v.optional(optionalText(LIMITS.longText)),
+  }),
+  command('timer.start', { seconds: Seconds }),
+  command('timer.pause', {}),
+  command('timer.resume', {}),
+  command('timer.add', { seconds: v.pipe(v.number(), v.integer(), v.minValue(-3600), v.maxValue(3600)) }),
+  command('timer.stop', {}),
+  command('announcement.send', { text: text(LIMITS.announcement) }),
+  command('announcement.clear', {}),
   command('note.delete', { noteId: Id }),
   command('participant.remove', { participantId: Id }),
 ]);

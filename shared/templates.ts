@@ -68,6 +68,7 @@ export function makeActivity(
     columns,
     locked: false,
     anonymous: t.anonymous,
+    breakout: null,
   };
 }
 

@@ -212,4 +212,7 @@ export const en: Record<MessageKey, string> = {
   'error.internal': 'Something went wrong on the server. Try again.',
   'error.rate_limited': 'Too many attempts. Wait a moment and try again.',
   'error.network': 'Could not reach the server.',
+  'error.no_room': 'You are not in a room yet. Choose a room first.',
+  'error.room_full': 'The room is full. Choose another room.',
+  'error.breakout_open': 'Rooms are already open for this activity.',
 };

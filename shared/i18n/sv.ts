@@ -210,6 +210,9 @@ export const sv = {
   'error.internal': 'Något gick fel på servern. Försök igen.',
   'error.rate_limited': 'För många försök. Vänta en stund och försök igen.',
   'error.network': 'Kunde inte nå servern.',
+  'error.no_room': 'Du är inte med i något rum än. Välj ett rum först.',
+  'error.room_full': 'Rummet är fullt. Välj ett annat rum.',
+  'error.breakout_open': 'Rummen är redan öppna för den här aktiviteten.',
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -1,15 +1,23 @@
 // apply(state, event) -> state: the one fold used by server, client and exports. Pure and total:
 // an event that no longer fits (its note or activity is gone from this view) changes nothing.
 import type { WorkshopEvent } from './events.ts';
-import type { Activity, Note, Workshop } from './model.ts';
+import type { Activity, Breakout, Note, Room, Workshop } from './model.ts';
 
 export function initialState(event: Extract<WorkshopEvent, { type: 'workshop.created' }>): Workshop {
-  return { ...event.workshop, participants: {}, notes: {}, noteCount: 0, seq: 0 };
+  return { ...event.workshop, timer: null, announcement: null, participants: {}, notes: {}, noteCount: 0, seq: 0 };
 }
 
 function mapActivity(state: Workshop, id: string, f: (a: Activity) => Activity): Workshop {
   if (!state.activities.some((a) => a.id === id)) return state;
   return { ...state, activities: state.activities.map((a) => (a.id === id ? f(a) : a)) };
+}
+
+function mapBreakout(state: Workshop, activityId: string, f: (b: Breakout) => Breakout): Workshop {
+  return mapActivity(state, activityId, (a) => (a.breakout ? { ...a, breakout: f(a.breakout) } : a));
+}
+
+function mapRooms(state: Workshop, activityId: string, f: (r: Room) => Room): Workshop {
+  return mapBreakout(state, activityId, (b) => ({ ...b, rooms: b.rooms.map(f) }));
 }
 
 function mapNote(state: Workshop, id: string, f: (n: Note) => Note): Workshop {
@@ -82,7 +90,10 @@ function step(state: Workshop, event: WorkshopEvent): Workshop {
       if (state.notes[event.note.id]) return state;
       return {
         ...state,
-        notes: { ...state.notes, [event.note.id]: { ...event.note, order: state.noteCount } },
+        notes: {
+          ...state.notes,
+          [event.note.id]: { ...event.note, roomId: event.note.roomId ?? null, order: state.noteCount },
+        },
         noteCount: state.noteCount + 1,
       };
     case 'note.edited':
@@ -99,6 +110,23 @@ function step(state: Workshop, event: WorkshopEvent): Workshop {
       return state.notes[event.noteId]
         ? { ...state, notes: without(state.notes, (n) => n.id !== event.noteId) }
         : state;
+    case 'breakout.opened':
+      return mapActivity(state, event.activityId, (a) => ({ ...a, breakout: event.breakout }));
+    case 'breakout.closed':
+      return mapBreakout(state, event.activityId, (b) => ({ ...b, open: false, closedAt: event.at }));
+    case 'room.joined':
+      return mapRooms(state, event.activityId, (r) => {
+        const others = r.members.filter((id) => id !== event.participantId);
+        return { ...r, members: r.id === event.roomId ? [...others, event.participantId] : others };
+      });
+    case 'room.updated': {
+      const { type: _type, activityId, roomId, ...fields } = event;
+      return mapRooms(state, activityId, (r) => (r.id === roomId ? { ...r, ...fields } : r));
+    }
+    case 'timer.set':
+      return { ...state, timer: event.timer };
+    case 'announcement.set':
+      return { ...state, announcement: event.announcement };
   }
 }
 

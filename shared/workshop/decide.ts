@@ -2,27 +2,11 @@
 // here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
 import type { Command } from '../schema.ts';
 import { makeActivity } from '../templates.ts';
-import type { WorkshopEvent } from './events.ts';
-import {
-  LIMITS,
-  actorId,
-  type Activity,
-  type Actor,
-  type ErrorCode,
-  type Note,
-  type Workshop,
-} from './model.ts';
+import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
+import { LIMITS, actorId, type Activity, type Actor, type Note, type Workshop } from './model.ts';
+import { decideRooms, noteRoom } from './decideRooms.ts';
 
-export type Decision =
-  | { ok: true; events: WorkshopEvent[] }
-  | { ok: false; error: ErrorCode; detail?: string };
-
-export interface DecideContext {
-  now: number;
-}
-
-const refuse = (error: ErrorCode, detail?: string): Decision => ({ ok: false, error, detail });
-const accept = (...events: WorkshopEvent[]): Decision => ({ ok: true, events });
+export type { DecideContext, Decision };
 
 const FACILITATOR_ONLY = new Set<Command['type']>([
   'workshop.update',
@@ -35,6 +19,16 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'activity.focus',
   'activity.lock',
   'participant.remove',
+  'breakout.open',
+  'breakout.close',
+  'room.move',
+  'timer.start',
+  'timer.pause',
+  'timer.resume',
+  'timer.add',
+  'timer.stop',
+  'announcement.send',
+  'announcement.clear',
 ]);
 
 export function isFacilitatorOnly(type: Command['type']): boolean {
@@ -133,6 +127,19 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       const denied = mayChangeNote(state, note, actor);
       return denied ?? accept({ type: 'note.deleted', noteId: note.id });
     }
+    case 'breakout.open':
+    case 'breakout.close':
+    case 'room.join':
+    case 'room.move':
+    case 'room.update':
+    case 'timer.start':
+    case 'timer.pause':
+    case 'timer.resume':
+    case 'timer.add':
+    case 'timer.stop':
+    case 'announcement.send':
+    case 'announcement.clear':
+      return decideRooms(state, command, actor, ctx);
     case 'participant.remove': {
       const p = state.participants[command.participantId];
       if (!p) return refuse('not_found');
@@ -150,10 +157,6 @@ function changed<T extends object>(current: T, patch: Partial<T>): Partial<T> | 
     ),
   ) as Partial<T>;
   return Object.keys(diff).length ? diff : null;
-}
-
-function findActivity(state: Workshop, id: string): Activity | undefined {
-  return state.activities.find((a) => a.id === id);
 }
 
 function notesIn(state: Workshop, activityId: string): Note[] {
@@ -195,6 +198,8 @@ function addNote(
     notesIn(state, activity.id).some((n) => n.authorId === author)
   )
     return refuse('one_per_person');
+  const room = noteRoom(activity, command.roomId, actor);
+  if (!room.ok) return room;
   const isAction = activity.kind === 'actions';
   return accept({
     type: 'note.added',
@@ -204,6 +209,7 @@ function addNote(
       columnId: command.columnId,
       authorId: author,
       text: command.text,
+      roomId: room.roomId,
       ...(isAction && { owner: command.owner ?? '', due: command.due ?? '' }),
       createdAt: ctx.now,
       updatedAt: ctx.now,

@@ -1,8 +1,21 @@
 // Events: the record of what happened to a workshop. Stored in order, folded by `apply`.
-import type { Activity, Column, Note, Participant, Workshop, WorkshopInfo } from './model.ts';
+import type {
+  Activity,
+  Announcement,
+  Breakout,
+  Column,
+  Note,
+  Participant,
+  Timer,
+  Workshop,
+  WorkshopInfo,
+} from './model.ts';
 
 export type WorkshopEvent =
-  | { type: 'workshop.created'; workshop: Omit<Workshop, 'seq' | 'noteCount' | 'notes' | 'participants'> }
+  | {
+      type: 'workshop.created';
+      workshop: Omit<Workshop, 'seq' | 'noteCount' | 'notes' | 'participants' | 'timer' | 'announcement'>;
+    }
   | { type: 'workshop.updated'; info: Partial<WorkshopInfo> }
   | { type: 'workshop.closed' }
   | { type: 'workshop.reopened' }
@@ -23,7 +36,22 @@ export type WorkshopEvent =
   | { type: 'note.added'; note: Omit<Note, 'order'> }
   | { type: 'note.edited'; noteId: string; text: string; owner?: string; due?: string; at: number }
   | { type: 'note.moved'; noteId: string; columnId: string; at: number }
-  | { type: 'note.deleted'; noteId: string };
+  | { type: 'note.deleted'; noteId: string }
+  | { type: 'breakout.opened'; activityId: string; breakout: Breakout }
+  | { type: 'breakout.closed'; activityId: string; at: number }
+  /** A participant is put in a room (and out of any other room of that breakout). */
+  | { type: 'room.joined'; activityId: string; roomId: string; participantId: string }
+  | {
+      type: 'room.updated';
+      activityId: string;
+      roomId: string;
+      name?: string;
+      reporterId?: string | null;
+      videoUrl?: string;
+      summary?: string;
+    }
+  | { type: 'timer.set'; timer: Timer | null }
+  | { type: 'announcement.set'; announcement: Announcement | null };
 
 export type EventType = WorkshopEvent['type'];
 

@@ -42,6 +42,51 @@ export interface Activity {
   locked: boolean;
   /** Author names hidden from other participants. */
   anonymous: boolean;
+  /** Breakout rooms opened for this activity; kept after closing for the report-back. */
+  breakout: Breakout | null;
+}
+
+/** How participants are put in rooms. */
+export type Assignment = 'mixed' | 'random' | 'manual' | 'selfSelect';
+export const ASSIGNMENTS: readonly Assignment[] = ['mixed', 'random', 'manual', 'selfSelect'];
+
+export interface Room {
+  id: string;
+  name: string;
+  /** Participant ids, in the order they came in. */
+  members: string[];
+  /** The one who reports back to the plenary. */
+  reporterId: string | null;
+  /** A Teams/Zoom link for a digital breakout. */
+  videoUrl: string;
+  /** The room's short summary for the report-back. */
+  summary: string;
+}
+
+export interface Breakout {
+  rooms: Room[];
+  assignment: Assignment;
+  /** Self-select: the most members a room takes; null for no cap. */
+  cap: number | null;
+  /** While open, each participant sees only their own room's notes. */
+  open: boolean;
+  openedAt: number;
+  closedAt: number | null;
+}
+
+/** A countdown on every screen. Times are the server's clock. */
+export interface Timer {
+  /** Set while running: when it reaches zero. */
+  endsAt: number | null;
+  /** Set while paused: what is left. */
+  remainingMs: number;
+  durationMs: number;
+}
+
+/** A message to everyone, shown prominently on phones ("2 minuter kvar"). */
+export interface Announcement {
+  text: string;
+  at: number;
 }
 
 export interface Note {
@@ -51,6 +96,8 @@ export interface Note {
   /** Participant id, FACILITATOR_ID, or null where the viewer may not know the author. */
   authorId: string | null;
   text: string;
+  /** The breakout room it was written in; null in the plenary. */
+  roomId: string | null;
   /** Next steps (`actions`): who does it and by when. */
   owner?: string;
   due?: string;
@@ -87,6 +134,8 @@ export interface Workshop extends WorkshopInfo {
   status: WorkshopStatus;
   activities: Activity[];
   currentActivityId: string | null;
+  timer: Timer | null;
+  announcement: Announcement | null;
   participants: Record<string, Participant>;
   notes: Record<string, Note>;
   /** Number of notes ever added: the next note's `order`. */
@@ -111,6 +160,9 @@ export const LIMITS = {
   activities: 50,
   columns: 12,
   notesPerWorkshop: 20000,
+  rooms: 60,
+  announcement: 200,
+  timerSeconds: 4 * 60 * 60,
 } as const;
 
 export function actorId(actor: Actor): string {
@@ -119,6 +171,17 @@ export function actorId(actor: Actor): string {
 
 export function currentActivity(state: Workshop): Activity | undefined {
   return state.activities.find((a) => a.id === state.currentActivityId);
+}
+
+/** The open breakout of an activity, if any. */
+export function openBreakout(state: Workshop, activityId: string): Breakout | null {
+  const breakout = state.activities.find((a) => a.id === activityId)?.breakout;
+  return breakout?.open ? breakout : null;
+}
+
+/** The room a participant is in for an activity's breakout, open or closed. */
+export function roomOf(breakout: Breakout | null | undefined, participantId: string): Room | undefined {
+  return breakout?.rooms.find((r) => r.members.includes(participantId));
 }
 
 export function notesOf(state: Workshop, activityId: string): Note[] {
@@ -145,4 +208,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'protocol'
   | 'internal'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'no_room'
+  | 'room_full'
+  | 'breakout_open';

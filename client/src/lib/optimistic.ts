@@ -44,13 +44,14 @@ export function optimisticNotes(
     switch (command.type) {
       case 'note.add': {
         if (state.notes[command.noteId]) return;
-        const { noteId, activityId, columnId, text, owner, due } = command;
+        const { noteId, activityId, columnId, text, owner, due, roomId } = command;
         notes[noteId] = {
           id: noteId,
           activityId,
           columnId,
           authorId,
           text,
+          roomId: roomId ?? null,
           ...(owner !== undefined && { owner }),
           ...(due !== undefined && { due }),
           createdAt: 0,

@@ -1,0 +1,100 @@
+// Splitting a group into breakout rooms. Pure and seeded: the same people and seed always
+// give the same split, so a facilitator's preview is what opens.
+import type { Assignment, OrgKind, Participant, Room } from './model.ts';
+
+export type Member = Pick<Participant, 'id' | 'orgKind' | 'organisation'>;
+
+/** mulberry32: a small, good-enough seeded generator for shuffles. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const orgKey = (m: Member) => m.organisation.trim().toLocaleLowerCase('sv');
+
+/**
+ * Who goes in which room. Both `mixed` and `random` deal people round-robin, so room sizes
+ * differ by at most one. `mixed` first lines people up by organisation kind and organisation:
+ * dealing a contiguous block round-robin puts floor or ceil of its share in every room, so
+ * each kind is spread as evenly as the numbers allow and two people of one organisation
+ * share a room only when there are more of them than rooms. `manual` and `selfSelect`
+ * start with empty rooms.
+ */
+export function assignRooms(
+  members: readonly Member[],
+  roomCount: number,
+  assignment: Assignment,
+  seed: number,
+): string[][] {
+  const rooms: string[][] = Array.from({ length: Math.max(1, roomCount) }, () => []);
+  if (assignment === 'manual' || assignment === 'selfSelect') return rooms;
+  const random = seededRandom(seed);
+  let order = shuffle(members, random);
+  if (assignment === 'mixed') {
+    const count = (key: (m: Member) => string) => {
+      const n = new Map<string, number>();
+      for (const m of order) n.set(key(m), (n.get(key(m)) ?? 0) + 1);
+      return n;
+    };
+    const kinds = count((m) => m.orgKind);
+    const orgs = count(orgKey);
+    // Larger groups first, so the big kommun block is dealt from the first room on.
+    const kindRank = [...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+    const orgRank = [...orgs.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+    order = order
+      .map((m, i) => ({ m, i }))
+      .sort(
+        (a, b) =>
+          kindRank.indexOf(a.m.orgKind) - kindRank.indexOf(b.m.orgKind) ||
+          orgRank.indexOf(orgKey(a.m)) - orgRank.indexOf(orgKey(b.m)) ||
+          a.i - b.i,
+      )
+      .map(({ m }) => m);
+  }
+  order.forEach((m, i) => rooms[i % rooms.length].push(m.id));
+  return rooms;
+}
+
+/** How many rooms make rooms of about `size` people. */
+export function roomCountForSize(people: number, size: number): number {
+  return Math.max(1, Math.round(people / Math.max(1, size)));
+}
+
+/**
+ * The room for someone who arrives during a breakout, by the breakout's rule: `mixed` picks,
+ * among the smallest rooms, the one with fewest of their organisation and then of their kind;
+ * `random` and `manual` the smallest room; `selfSelect` none (they choose).
+ */
+export function placeLateJoiner(
+  rooms: readonly Room[],
+  assignment: Assignment,
+  member: Member,
+  kindOf: (participantId: string) => { orgKind: OrgKind; organisation: string } | undefined,
+): string | null {
+  if (assignment === 'selfSelect' || rooms.length === 0) return null;
+  const smallest = Math.min(...rooms.map((r) => r.members.length));
+  const candidates = rooms.filter((r) => r.members.length === smallest);
+  if (assignment !== 'mixed') return candidates[0].id;
+  const score = (room: Room) => {
+    const others = room.members.map(kindOf).filter((k) => !!k);
+    const sameOrg = others.filter((k) => orgKey(k as Member) === orgKey(member)).length;
+    const sameKind = others.filter((k) => k!.orgKind === member.orgKind).length;
+    return sameOrg * 1000 + sameKind;
+  };
+  return candidates.reduce((best, room) => (score(room) < score(best) ? room : best)).id;
+}
