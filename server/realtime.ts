@@ -1,34 +1,17 @@
 // Socket.IO: handshake auth, one dispatcher for every command, and fan-out by rooms.
 // The chain for a command: parse -> (dedupe, decide, append) -> ack -> broadcast, in one
 // synchronous turn so commands of a workshop never interleave.
-import type { Server, Socket } from 'socket.io';
-import type { Ack, ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.ts';
+import type { Ack } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { HandshakeAuth, JoinRequest, parse, parseCommand } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
-import type { Sequenced } from '../shared/workshop/events.ts';
 import type { ErrorCode, Participant, Viewer, Workshop } from '../shared/workshop/model.ts';
-import { deliveries, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
+import { channels, createFanout, type Io, type VSocket } from './fanout.ts';
 import type { Workshops } from './workshops.ts';
 
-export interface SocketData {
-  workshopId: string;
-  viewer: Viewer;
-}
+export type { Io };
 
-export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
-const MAX_CATCH_UP = 500;
 const PRESENCE_DELAY_MS = 200;
-
-export const rooms = {
-  workshop: (id: string) => `workshop:${id}`,
-  facilitators: (id: string) => `workshop:${id}:facilitators`,
-  public: (id: string) => `workshop:${id}:public`,
-  participant: (id: string) => `participant:${id}`,
-};
 
 class Refusal extends Error {
   constructor(
@@ -47,65 +30,22 @@ function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv', deta
 
 export function attachRealtime(io: Io, workshops: Workshops) {
   const online = new Map<string, Map<string, number>>(); // workshopId -> participantId -> sockets
+  const { snapshot, enter, broadcast: fanOut, catchUp } = createFanout(io, workshops);
+
+  function broadcast(workshopId: string, events: Parameters<typeof fanOut>[1]) {
+    fanOut(workshopId, events);
+    for (const { event } of events)
+      if (event.type === 'participant.removed') endParticipant(workshopId, event.participantId);
+  }
 
   function fail<T>(ack: (a: Ack<T>) => void, workshopId: string, code: ErrorCode, detail = '') {
     const lang = workshops.get(workshopId)?.language ?? 'sv';
     ack({ ok: false, error: code, message: translate(lang, `error.${code}`, { detail }), ...(detail && { detail }) });
   }
 
-  function snapshot(socket: VSocket) {
-    const state = workshops.get(socket.data.workshopId);
-    if (!state) return;
-    const viewer = socket.data.viewer;
-    const body: Snapshot = {
-      protocol: PROTOCOL_VERSION,
-      workshop: view(state, viewer),
-      you: {
-        role: viewer.role,
-        participantId: viewer.role === 'participant' ? viewer.participantId : null,
-      },
-    };
-    socket.emit('snapshot', body);
-  }
-
-  function roomOf(workshopId: string, audience: Audience): string {
-    switch (audience.kind) {
-      case 'everyone':
-        return rooms.workshop(workshopId);
-      case 'facilitators':
-        return rooms.facilitators(workshopId);
-      case 'public':
-        return rooms.public(workshopId);
-      case 'participant':
-        return rooms.participant(audience.participantId);
-    }
-  }
-
-  function broadcast(workshopId: string, events: Sequenced[]) {
-    const state = workshops.get(workshopId);
-    if (!state) return;
-    for (const { seq, event } of events) {
-      for (const delivery of deliveries(state, event)) {
-        const room = roomOf(workshopId, delivery.to);
-        if ('resync' in delivery) {
-          for (const id of io.sockets.adapter.rooms.get(room) ?? []) {
-            const socket = io.sockets.sockets.get(id);
-            if (socket) snapshot(socket);
-          }
-          continue;
-        }
-        let target = io.to(room);
-        if (delivery.to.kind === 'public' && delivery.to.except)
-          target = target.except(rooms.participant(delivery.to.except));
-        target.emit('events', [{ seq, event: delivery.event }]);
-      }
-      if (event.type === 'participant.removed') endParticipant(workshopId, event.participantId);
-    }
-  }
-
   function endParticipant(workshopId: string, participantId: string) {
     const lang = workshops.get(workshopId)?.language ?? 'sv';
-    const room = rooms.participant(participantId);
+    const room = channels.participant(participantId);
     io.to(room).emit('ended', { error: 'removed', message: translate(lang, 'error.removed') });
     io.in(room).disconnectSockets(true);
   }
@@ -118,7 +58,7 @@ export function attachRealtime(io: Io, workshops: Workshops) {
     if (presenceTimers.has(workshopId)) return;
     const timer = setTimeout(() => {
       presenceTimers.delete(workshopId);
-      io.to(rooms.facilitators(workshopId)).volatile.emit('presence', { online: onlineIds(workshopId) });
+      io.to(channels.facilitators(workshopId)).volatile.emit('presence', { online: onlineIds(workshopId) });
     }, PRESENCE_DELAY_MS);
     timer.unref();
     presenceTimers.set(workshopId, timer);
@@ -131,35 +71,6 @@ export function attachRealtime(io: Io, workshops: Workshops) {
     else counts.delete(participantId);
     if (counts.size) online.set(workshopId, counts);
     else online.delete(workshopId);
-  }
-
-  function enter(socket: VSocket) {
-    const { workshopId, viewer } = socket.data;
-    socket.join(rooms.workshop(workshopId));
-    if (viewer.role === 'facilitator') socket.join(rooms.facilitators(workshopId));
-    else socket.join(rooms.public(workshopId));
-    if (viewer.role === 'participant') {
-      socket.join(rooms.participant(viewer.participantId));
-      trackOnline(workshopId, viewer.participantId, 1);
-    }
-  }
-
-  /** Send what the client missed: the events after `since`, or a snapshot. */
-  function catchUp(socket: VSocket, since: number | undefined) {
-    const state = workshops.get(socket.data.workshopId)!;
-    // since = 0 means "no state yet": only a snapshot gives one.
-    if (since !== undefined && since > 0 && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
-      const missed = workshops.store.load(state.id, since);
-      const resync =
-        socket.data.viewer.role !== 'facilitator' &&
-        missed.some(({ event }) => deliveries(state, event).some((d) => 'resync' in d));
-      if (!resync) {
-        if (missed.length)
-          socket.emit('events', missed.map(({ seq, event }) => ({ seq, event: viewEvent(state, event, socket.data.viewer) })));
-        return;
-      }
-    }
-    snapshot(socket);
   }
 
   io.use((socket, next) => {
@@ -185,6 +96,7 @@ export function attachRealtime(io: Io, workshops: Workshops) {
   io.on('connection', (socket: VSocket) => {
     const { workshopId } = socket.data;
     enter(socket);
+    if (socket.data.viewer.role === 'participant') trackOnline(workshopId, socket.data.viewer.participantId, 1);
     catchUp(socket, (socket.handshake.auth as { since?: number }).since);
     if (socket.data.viewer.role === 'facilitator') socket.emit('presence', { online: onlineIds(workshopId) });
     else presence(workshopId);
@@ -221,6 +133,7 @@ export function attachRealtime(io: Io, workshops: Workshops) {
         const { participant, events } = result.value;
         socket.data.viewer = { role: 'participant', participantId: participant.id };
         enter(socket);
+        trackOnline(workshopId, participant.id, 1);
         broadcast(workshopId, events);
         snapshot(socket);
         presence(workshopId);

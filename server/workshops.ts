@@ -6,6 +6,7 @@ import type { Command, CreateWorkshop, JoinRequest } from '../shared/schema.ts';
 import { makeActivity, agendaFromTemplate } from '../shared/templates.ts';
 import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
+import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
 import type { Actor, ErrorCode, Participant, Workshop } from '../shared/workshop/model.ts';
 import type { EventStore } from './store/store.ts';
@@ -112,7 +113,10 @@ export class Workshops {
       joinedAt: this.now(),
       removed: false,
     };
-    const events = this.#commit(state, [{ type: 'participant.joined', participant }], {
+    // Someone arriving during a breakout goes straight into a room, by the breakout's rule.
+    const joined: WorkshopEvent = { type: 'participant.joined', participant };
+    const placed = placeNewcomer(apply(state, joined, state.seq + 1), participant.id);
+    const events = this.#commit(state, [joined, ...placed], {
       credential: { participantId: participant.id, tokenHash: hashSecret(request.token) },
     });
     return { ok: true, value: { participant, events } };

@@ -33,6 +33,8 @@ export interface Snapshot {
   protocol: number;
   workshop: Workshop;
   you: You;
+  /** The server's clock when sent: clients use it to show timers in server time. */
+  serverNow: number;
 }
 
 export interface Presence {

@@ -4,7 +4,7 @@ import type { WorkshopEvent } from './events.ts';
 import type { Activity, Breakout, Note, Room, Workshop } from './model.ts';
 
 export function initialState(event: Extract<WorkshopEvent, { type: 'workshop.created' }>): Workshop {
-  return { ...event.workshop, timer: null, announcement: null, participants: {}, notes: {}, noteCount: 0, seq: 0 };
+  return { ...event.workshop, timer: null, announcement: null, participants: {}, notes: {}, seq: 0 };
 }
 
 function mapActivity(state: Workshop, id: string, f: (a: Activity) => Activity): Workshop {
@@ -36,7 +36,7 @@ function moveItem<T>(items: T[], from: number, to: number): T[] {
   return copy;
 }
 
-function step(state: Workshop, event: WorkshopEvent): Workshop {
+function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
   switch (event.type) {
     case 'workshop.created':
       return initialState(event);
@@ -92,9 +92,8 @@ function step(state: Workshop, event: WorkshopEvent): Workshop {
         ...state,
         notes: {
           ...state.notes,
-          [event.note.id]: { ...event.note, roomId: event.note.roomId ?? null, order: state.noteCount },
+          [event.note.id]: { ...event.note, roomId: event.note.roomId ?? null, order: seq },
         },
-        noteCount: state.noteCount + 1,
       };
     case 'note.edited':
       return mapNote(state, event.noteId, (n) => ({
@@ -133,7 +132,7 @@ function step(state: Workshop, event: WorkshopEvent): Workshop {
 /** Apply one event with its sequence number. Events at or below the state's seq are skipped. */
 export function apply(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
   if (seq <= state.seq) return state;
-  return { ...step(state, event), seq };
+  return { ...step(state, event, seq), seq };
 }
 
 /** Rebuild a workshop from its whole history. */

@@ -108,6 +108,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return accept({
         type: 'note.edited',
         noteId: note.id,
+        roomId: note.roomId,
         text: command.text,
         ...(isAction && { owner: command.owner, due: command.due }),
         at: ctx.now,
@@ -120,12 +121,12 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       if (!findActivity(state, note.activityId)?.columns.some((c) => c.id === command.columnId))
         return refuse('not_found', 'column');
       if (note.columnId === command.columnId) return accept();
-      return accept({ type: 'note.moved', noteId: note.id, columnId: command.columnId, at: ctx.now });
+      return accept({ type: 'note.moved', noteId: note.id, roomId: note.roomId, columnId: command.columnId, at: ctx.now });
     }
     case 'note.delete': {
       const note = state.notes[command.noteId];
       const denied = mayChangeNote(state, note, actor);
-      return denied ?? accept({ type: 'note.deleted', noteId: note.id });
+      return denied ?? accept({ type: 'note.deleted', noteId: note.id, roomId: note.roomId });
     }
     case 'breakout.open':
     case 'breakout.close':

@@ -14,7 +14,7 @@ import type {
 export type WorkshopEvent =
   | {
       type: 'workshop.created';
-      workshop: Omit<Workshop, 'seq' | 'noteCount' | 'notes' | 'participants' | 'timer' | 'announcement'>;
+      workshop: Omit<Workshop, 'seq' | 'notes' | 'participants' | 'timer' | 'announcement'>;
     }
   | { type: 'workshop.updated'; info: Partial<WorkshopInfo> }
   | { type: 'workshop.closed' }
@@ -34,9 +34,10 @@ export type WorkshopEvent =
   | { type: 'activity.focused'; activityId: string | null }
   | { type: 'activity.locked'; activityId: string; locked: boolean }
   | { type: 'note.added'; note: Omit<Note, 'order'> }
-  | { type: 'note.edited'; noteId: string; text: string; owner?: string; due?: string; at: number }
-  | { type: 'note.moved'; noteId: string; columnId: string; at: number }
-  | { type: 'note.deleted'; noteId: string }
+  // Changes to a note carry its room, so fan-out knows who may hear of it without the note.
+  | { type: 'note.edited'; noteId: string; roomId: string | null; text: string; owner?: string; due?: string; at: number }
+  | { type: 'note.moved'; noteId: string; roomId: string | null; columnId: string; at: number }
+  | { type: 'note.deleted'; noteId: string; roomId: string | null }
   | { type: 'breakout.opened'; activityId: string; breakout: Breakout }
   | { type: 'breakout.closed'; activityId: string; at: number }
   /** A participant is put in a room (and out of any other room of that breakout). */

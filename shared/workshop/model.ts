@@ -103,7 +103,7 @@ export interface Note {
   due?: string;
   createdAt: number;
   updatedAt: number;
-  /** Position in posting order, assigned by `apply`. */
+  /** Position in posting order: the seq of the event that added it, so the same for every viewer. */
   order: number;
 }
 
@@ -138,8 +138,6 @@ export interface Workshop extends WorkshopInfo {
   announcement: Announcement | null;
   participants: Record<string, Participant>;
   notes: Record<string, Note>;
-  /** Number of notes ever added: the next note's `order`. */
-  noteCount: number;
   /** Sequence number of the last event applied. */
   seq: number;
 }

@@ -34,7 +34,8 @@ export function optimisticNotes(
 ): Record<string, NoteView> {
   const notes: Record<string, NoteView> = {};
   for (const note of Object.values(state.notes)) notes[note.id] = saved(note);
-  let order = state.noteCount;
+  // Unsaved notes sort after every saved one; once saved they get their event's seq.
+  let order = state.seq + 1;
   const lay = (command: Command, isPending: boolean, failure: Failure | null) => {
     const flags = {
       pending: isPending,

@@ -1,0 +1,131 @@
+// Fan-out: which Socket.IO rooms a socket is in, and who gets which event. Each socket gets
+// only what `view`/`viewEvent` allow it; breakout members also sit in their room's channel.
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import type { Sequenced } from '../shared/workshop/events.ts';
+import { roomOf, type Viewer } from '../shared/workshop/model.ts';
+import { deliveries, needsResync, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
+import type { Workshops } from './workshops.ts';
+
+export interface SocketData {
+  workshopId: string;
+  viewer: Viewer;
+}
+
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
+const MAX_CATCH_UP = 500;
+
+export const channels = {
+  workshop: (id: string) => `workshop:${id}`,
+  facilitators: (id: string) => `workshop:${id}:facilitators`,
+  public: (id: string) => `workshop:${id}:public`,
+  room: (id: string, roomId: string) => `workshop:${id}:room:${roomId}`,
+  participant: (id: string) => `participant:${id}`,
+};
+
+export function createFanout(io: Io, workshops: Workshops) {
+  function snapshot(socket: VSocket) {
+    const state = workshops.get(socket.data.workshopId);
+    if (!state) return;
+    const viewer = socket.data.viewer;
+    const body: Snapshot = {
+      protocol: PROTOCOL_VERSION,
+      workshop: view(state, viewer),
+      you: { role: viewer.role, participantId: viewer.role === 'participant' ? viewer.participantId : null },
+      serverNow: Date.now(),
+    };
+    socket.emit('snapshot', body);
+  }
+
+  function channel(workshopId: string, audience: Audience): string {
+    switch (audience.kind) {
+      case 'everyone':
+        return channels.workshop(workshopId);
+      case 'facilitators':
+        return channels.facilitators(workshopId);
+      case 'public':
+        return channels.public(workshopId);
+      case 'room':
+        return channels.room(workshopId, audience.roomId);
+      case 'participant':
+        return channels.participant(audience.participantId);
+    }
+  }
+
+  function socketsIn(name: string): VSocket[] {
+    return [...(io.sockets.adapter.rooms.get(name) ?? [])]
+      .map((id) => io.sockets.sockets.get(id))
+      .filter((s): s is VSocket => !!s);
+  }
+
+  /** Put a participant's sockets in the channel of their room of the open breakout, if any. */
+  function syncRoomChannel(workshopId: string, participantId: string) {
+    const state = workshops.get(workshopId);
+    const breakout = state?.activities.find((a) => a.breakout?.open)?.breakout;
+    const room = roomOf(breakout, participantId);
+    const prefix = channels.room(workshopId, '');
+    for (const socket of socketsIn(channels.participant(participantId))) {
+      for (const name of socket.rooms) if (name.startsWith(prefix) && name !== prefix + room?.id) socket.leave(name);
+      if (room) socket.join(channels.room(workshopId, room.id));
+    }
+  }
+
+  /** Join a freshly connected (or just joined) socket to the channels it belongs in. */
+  function enter(socket: VSocket) {
+    const { workshopId, viewer } = socket.data;
+    socket.join(channels.workshop(workshopId));
+    if (viewer.role === 'facilitator') return socket.join(channels.facilitators(workshopId));
+    socket.join(channels.public(workshopId));
+    if (viewer.role !== 'participant') return;
+    socket.join(channels.participant(viewer.participantId));
+    syncRoomChannel(workshopId, viewer.participantId);
+  }
+
+  function broadcast(workshopId: string, events: Sequenced[]) {
+    const state = workshops.get(workshopId);
+    if (!state) return;
+    for (const { seq, event } of events) {
+      if (event.type === 'breakout.opened' || event.type === 'breakout.closed') {
+        for (const room of state.activities.find((a) => a.id === event.activityId)?.breakout?.rooms ?? [])
+          for (const id of room.members) syncRoomChannel(workshopId, id);
+      }
+      if (event.type === 'room.joined') syncRoomChannel(workshopId, event.participantId);
+      for (const delivery of deliveries(state, event)) {
+        const name = channel(workshopId, delivery.to);
+        if ('resync' in delivery) {
+          socketsIn(name).forEach(snapshot);
+          continue;
+        }
+        let target = io.to(name);
+        const except = 'except' in delivery.to ? delivery.to.except : undefined;
+        if (except) target = target.except(channels.participant(except));
+        target.emit('events', [{ seq, event: delivery.event }]);
+      }
+    }
+  }
+
+  /** Send what the client missed: the events after `since`, or a snapshot. */
+  function catchUp(socket: VSocket, since: number | undefined) {
+    const state = workshops.get(socket.data.workshopId)!;
+    const viewer = socket.data.viewer;
+    // since = 0 means "no state yet": only a snapshot gives one.
+    if (since !== undefined && since > 0 && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
+      const missed = workshops.store.load(state.id, since);
+      if (viewer.role === 'facilitator' || !missed.some(({ event }) => needsResync(event))) {
+        const visible = missed.flatMap(({ seq, event }) => {
+          const seen = viewEvent(state, event, viewer);
+          return seen ? [{ seq, event: seen }] : [];
+        });
+        if (visible.length) socket.emit('events', visible);
+        return;
+      }
+    }
+    snapshot(socket);
+  }
+
+  return { snapshot, enter, broadcast, catchUp };
+}
