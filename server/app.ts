@@ -18,6 +18,7 @@ export interface AppOptions {
   /** Folder of the built client (vite build); served when it exists. */
   clientDir?: string;
   codeGuesses?: CodeGuessLimiter;
+  trustProxy?: string | false;
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -38,9 +39,12 @@ function origin(req: Request) {
   return { protocol: req.protocol, host: req.get('host') };
 }
 
-export function createApp({ workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter() }: AppOptions) {
+export function createApp(options: AppOptions) {
+  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false } = options;
   const app = express();
   app.disable('x-powered-by');
+  // "1" (one proxy), "loopback", an address list…: see Express's trust proxy setting.
+  if (trustProxy) app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   app.use(express.json({ limit: '64kb' }));
 
   app.get('/api/health', (_req, res) => {
@@ -64,7 +68,7 @@ export function createApp({ workshops, publicUrl, clientDir, codeGuesses = new C
   });
 
   app.get('/api/join/:code', async (req, res) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = req.ip ?? 'unknown';
     const wait = await codeGuesses.blockedFor(address);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
@@ -116,6 +120,7 @@ export function createApp({ workshops, publicUrl, clientDir, codeGuesses = new C
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: () => void) => {
     if (err.type === 'entity.parse.failed') return fail(res, 'invalid', 'sv', { detail: 'body is not JSON' });
     if (err.type === 'entity.too.large') return fail(res, 'invalid', 'sv', { detail: 'body too large' });
+    if (err.status && err.status < 500) return fail(res, 'invalid', 'sv', { detail: err.message });
     console.error('http error', err.message);
     fail(res, 'internal');
   });

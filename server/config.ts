@@ -7,6 +7,8 @@ export interface Config {
   dataDir: string;
   /** Base of join links and QR codes, e.g. https://verkstad.region.se. */
   publicUrl: string | null;
+  /** Express `trust proxy`: set behind a reverse proxy so each phone's own address is seen. */
+  trustProxy: string | false;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -20,5 +22,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
     publicUrl,
+    trustProxy: env.TRUST_PROXY?.trim() || false,
   };
 }

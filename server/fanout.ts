@@ -11,6 +11,8 @@ import type { Workshops } from './workshops.ts';
 export interface SocketData {
   workshopId: string;
   viewer: Viewer;
+  /** The seq the client had at the handshake, for catch-up. */
+  since?: number;
 }
 
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

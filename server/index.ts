@@ -10,6 +10,7 @@ const store = new SqliteStore(config.dataDir);
 const server = createServer({
   store,
   publicUrl: config.publicUrl,
+  trustProxy: config.trustProxy,
   clientDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
 });
 const url = await server.listen(config.port, config.host);

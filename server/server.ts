@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createApp } from './app.ts';
 import type { CodeGuessLimiter } from './limits.ts';
-import { attachRealtime, type Io } from './realtime.ts';
+import { attachRealtime, type Io, type RealtimeLimits } from './realtime.ts';
 import type { EventStore } from './store/store.ts';
 import { Workshops } from './workshops.ts';
 
@@ -15,6 +15,8 @@ export interface ServerOptions {
   clientDir?: string;
   now?: () => number;
   codeGuesses?: CodeGuessLimiter;
+  realtimeLimits?: RealtimeLimits;
+  trustProxy?: string | false;
 }
 
 export interface VerkstadServer {
@@ -25,15 +27,16 @@ export interface VerkstadServer {
   close(): Promise<void>;
 }
 
-export function createServer({ store, publicUrl = null, clientDir, now, codeGuesses }: ServerOptions): VerkstadServer {
+export function createServer(options: ServerOptions): VerkstadServer {
+  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy } = options;
   const workshops = new Workshops(store, now);
-  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses }));
+  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy }));
   const io: Io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     perMessageDeflate: false,
   });
-  attachRealtime(io, workshops);
+  attachRealtime(io, workshops, realtimeLimits);
   return {
     http,
     io,

@@ -144,8 +144,4 @@ export class Workshops {
     return sequenced;
   }
 
-  /** Forget cached state (tests use this to prove the store alone holds everything). */
-  evict(id: string): void {
-    this.#states.delete(id);
-  }
 }

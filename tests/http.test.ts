@@ -112,6 +112,12 @@ api('links and the QR code point at the participant page', async ({ srv }) => {
   assert.is((await fetch(`${srv.url}/api/workshops/nope-nope/links`)).status, 404);
 });
 
+api('a malformed address is a clear 400, not a server error', async ({ srv }) => {
+  const res = await fetch(`${srv.url}/api/join/%E0%A4%A`);
+  assert.is(res.status, 400);
+  assert.is(((await res.json()) as { error: string }).error, 'invalid');
+});
+
 api.run();
 
 const links = suite('links with PUBLIC_URL');

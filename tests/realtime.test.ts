@@ -35,6 +35,7 @@ async function setup(ctx: Ctx, names: string[] = ['Anna', 'Bo']) {
   const ps: TestClient[] = [];
   for (const name of names) ps.push(await participant(ctx.srv.url, ctx.created.id, { name }));
   ctx.clients.push(f, ...ps);
+  await f.until((s) => ps.every((p) => !!s.participants[p.participant!.id]));
   const swot = f.state!.activities[0];
   return { f, ps, swot };
 }
@@ -377,4 +378,36 @@ bad('joining a closed workshop is refused', async (ctx) => {
   assert.match(err ?? '', /closed/);
 });
 
+bad('extra arguments are refused before anything is stored', async (ctx) => {
+  const { f, ps, swot } = await setup(ctx, ['Anna']);
+  const raw = ps[0].socket as unknown as { emit: (...args: unknown[]) => void };
+  const ack = await new Promise<{ ok: boolean; error?: string }>((resolve) =>
+    raw.emit('command', { id: 'cmd-extra-1', type: 'note.add', noteId: 'note-extra', activityId: swot.id, columnId: 's', text: 'x' }, 'junk', resolve),
+  );
+  assert.is(ack.error, 'invalid');
+  await sleep(50);
+  assert.not.ok(f.state!.notes['note-extra'], 'nothing stored');
+});
+
 bad.run();
+
+const flood = suite('a flooding participant');
+
+flood('is slowed down on their own while the others post as usual', async () => {
+  const srv = await startServer({ memory: true, realtimeLimits: { participantRate: 2, facilitatorRate: 50 } });
+  const created = await createWorkshop(srv.url);
+  const f = await facilitator(srv.url, created);
+  const [flooder, calm] = [await participant(srv.url, created.id), await participant(srv.url, created.id, { name: 'Bo' })];
+  const swot = f.state!.activities[0];
+  const acks = await Promise.all(Array.from({ length: 40 }, (_, i) => addNote(flooder, swot.id, `Flod ${i}`)));
+  const limited = acks.filter((a) => !a.ok && a.error === 'rate_limited').length;
+  assert.ok(limited >= 15, `${limited} of 40 throttled`);
+  const accepted = acks.filter((a) => a.ok).length;
+  assert.is(accepted + limited, 40);
+  assert.ok((await addNote(calm, swot.id, 'Lugn lapp')).ok, 'the others are not throttled');
+  await f.until((s) => Object.keys(s.notes).length === accepted + 1);
+  for (const c of [f, flooder, calm]) c.close();
+  await srv.close();
+});
+
+flood.run();

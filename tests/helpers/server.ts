@@ -7,6 +7,7 @@ import { createServer, type VerkstadServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
 import type { CodeGuessLimiter } from '../../server/limits.ts';
+import type { RealtimeLimits } from '../../server/realtime.ts';
 
 export interface TestServer {
   url: string;
@@ -27,6 +28,7 @@ export async function startServer(
     clientDir?: string;
     publicUrl?: string;
     codeGuesses?: CodeGuessLimiter;
+    realtimeLimits?: RealtimeLimits;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
@@ -36,6 +38,7 @@ export async function startServer(
       clientDir: opts.clientDir,
       publicUrl: opts.publicUrl ?? null,
       codeGuesses: opts.codeGuesses,
+      realtimeLimits: opts.realtimeLimits,
     });
   const handle: TestServer = {
     url: '',

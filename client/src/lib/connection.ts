@@ -55,6 +55,9 @@ export interface ConnectionOptions {
   ackTimeout?: number;
 }
 
+/** Refusals that say "not now" rather than "no": the command stays queued. */
+const RETRYABLE = new Set<ErrorCode>(['internal', 'rate_limited']);
+
 const HANDSHAKE_ERRORS = new Set<string>(['removed', 'unauthorized', 'not_found', 'protocol', 'invalid']);
 
 export class Connection {
@@ -173,11 +176,11 @@ export class Connection {
       if (this.#inFlight.has(command.id)) continue;
       this.#inFlight.add(command.id);
       const generation = this.#generation;
-      this.socket.timeout(this.#timeout).emit('command', command, (err: Error | null, ack?: Ack<{ seq: number }>) => {
+      this.socket.timeout(this.#timeout).emit('command', { ...command, id: nanoid() }, (err: Error | null, ack?: Ack<{ seq: number }>) => {
         if (generation !== this.#generation) return; // a reconnect already resent it
         this.#inFlight.delete(command.id);
-        if (err || !ack) {
-          // No answer in time: keep it and try again; the server dedupes by id.
+        if (err || !ack || (!ack.ok && RETRYABLE.has(ack.error))) {
+          // No answer in time, or a passing failure: keep it and try again; the server dedupes by id.
           this.#retry = setTimeout(() => this.#flush(), 2000);
           return;
         }
