@@ -76,8 +76,10 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return change ? accept({ type: 'activity.updated', activityId: activity.id, ...change }) : accept();
     }
     case 'activity.move': {
-      if (!findActivity(state, command.activityId)) return refuse('not_found');
+      const from = state.activities.findIndex((a) => a.id === command.activityId);
+      if (from < 0) return refuse('not_found');
       const index = Math.min(command.index, state.activities.length - 1);
+      if (index === from) return accept();
       return accept({ type: 'activity.moved', activityId: command.activityId, index });
     }
     case 'activity.remove':

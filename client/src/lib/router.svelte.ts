@@ -8,8 +8,19 @@ export type Route =
   | { name: 'projector'; workshopId: string }
   | { name: 'notFound' };
 
+/** decodeURIComponent that gives null for a malformed address instead of a blank page. */
+export function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(pathname: string): Route {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const decoded = pathname.split('/').filter(Boolean).map(safeDecode);
+  if (decoded.includes(null)) return { name: 'notFound' };
+  const parts = decoded as string[];
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'new') return { name: 'create' };
   if (parts.length === 2 && parts[0] === 'j') return { name: 'join', code: parts[1] };
