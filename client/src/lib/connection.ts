@@ -176,7 +176,7 @@ export class Connection {
       if (this.#inFlight.has(command.id)) continue;
       this.#inFlight.add(command.id);
       const generation = this.#generation;
-      this.socket.timeout(this.#timeout).emit('command', { ...command, id: nanoid() }, (err: Error | null, ack?: Ack<{ seq: number }>) => {
+      this.socket.timeout(this.#timeout).emit('command', command, (err: Error | null, ack?: Ack<{ seq: number }>) => {
         if (generation !== this.#generation) return; // a reconnect already resent it
         this.#inFlight.delete(command.id);
         if (err || !ack || (!ack.ok && RETRYABLE.has(ack.error))) {
