@@ -82,6 +82,8 @@ function openRooms(state: Workshop, command: Extract<Command, { type: 'breakout.
   if (activity.breakout) return refuse('exists', 'breakout');
   const roomIds = new Set(command.rooms.map((r) => r.id));
   if (roomIds.size !== command.rooms.length) return refuse('invalid', 'rooms: duplicate id');
+  // Visibility goes by room id: a reused id would hide an earlier breakout's report-back.
+  if (state.activities.some((a) => a.breakout?.rooms.some((r) => roomIds.has(r.id)))) return refuse('exists', 'room');
   const placed = new Set<string>();
   for (const draft of command.rooms) {
     for (const id of draft.members) {
