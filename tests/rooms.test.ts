@@ -619,7 +619,8 @@ inRooms('the room’s reporter writes its summary; nobody else in the room, and 
     { ...breakoutOf(s).rooms[0], members: [] },
     { id: 'room-1', name: 'Kalmar södra', members: [], reporterId: ANNA, videoUrl: 'https://meet.example/rum1', summary: 'Vi vill ha gemensamma utbildningsdagar' },
   );
-  assert.is(update(facilitator, { reporterId: 'p-nobody' }), 'not_found');
+  assert.is(update(facilitator, { reporterId: 'p-nobody' }), 'invalid', 'a reporter must be a member');
+  assert.is(update(facilitator, { reporterId: BERTIL }), 'invalid', 'someone of another room cannot report for this one');
   const seq = s.state.seq;
   assert.is(update(facilitator, { name: 'Kalmar södra' }), 'ok');
   assert.is(s.state.seq, seq, 'an unchanged name makes no event');
@@ -662,6 +663,16 @@ inRooms('the timer and announcements are set and cleared; a change to nothing ma
   s.must(facilitator, { type: 'announcement.clear' });
   assert.is(s.state.announcement, null);
   assert.equal(s.must(facilitator, { type: 'announcement.clear' }), []);
+});
+
+inRooms('a reporter who moves to another room stops reporting; after closing nobody moves', () => {
+  const s = group();
+  assert.is(open(s, [{ members: [ANNA, CECILIA, EVA], reporterId: CECILIA }, { members: [BERTIL, DAVID, FREDRIK] }]), 'ok');
+  s.must(facilitator, { type: 'room.move', activityId: 'swot-1', roomId: 'room-2', participantId: CECILIA });
+  assert.is(breakoutOf(s).rooms[0].reporterId, null);
+  s.must(facilitator, { type: 'breakout.close', activityId: 'swot-1' });
+  const moved = s.try(facilitator, { type: 'room.move', activityId: 'swot-1', roomId: 'room-1', participantId: CECILIA });
+  assert.is(moved, 'not_current', 'the report-back keeps who was where');
 });
 
 inRooms.run();

@@ -116,7 +116,9 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
     case 'room.joined':
       return mapRooms(state, event.activityId, (r) => {
         const others = r.members.filter((id) => id !== event.participantId);
-        return { ...r, members: r.id === event.roomId ? [...others, event.participantId] : others };
+        if (r.id === event.roomId) return { ...r, members: [...others, event.participantId] };
+        // A reporter who moves out no longer reports for the room they left.
+        return { ...r, members: others, reporterId: r.reporterId === event.participantId ? null : r.reporterId };
       });
     case 'room.updated': {
       const { type: _type, activityId, roomId, ...fields } = event;

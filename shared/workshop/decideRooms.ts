@@ -35,6 +35,8 @@ export function decideRooms(state: Workshop, command: RoomCommand, actor: Actor,
     case 'room.move': {
       const found = findRoom(state, command.activityId, command.roomId);
       if ('error' in found) return refuse(found.error, found.detail);
+      // After closing, the rooms are the record of who was where: they no longer change.
+      if (!found.breakout.open) return refuse('not_current');
       const p = state.participants[command.participantId];
       if (!p || p.removed) return refuse('not_found', 'participant');
       if (found.room.members.includes(p.id)) return accept();
@@ -50,7 +52,7 @@ export function decideRooms(state: Workshop, command: RoomCommand, actor: Actor,
         const onlySummary = name === undefined && reporterId === undefined && videoUrl === undefined;
         if (room.reporterId !== actor.participantId || !onlySummary) return refuse('forbidden', command.type);
       }
-      if (reporterId && !state.participants[reporterId]) return refuse('not_found', 'participant');
+      if (reporterId && !room.members.includes(reporterId)) return refuse('invalid', 'reporterId: not a member of the room');
       const change = Object.fromEntries(
         Object.entries({ name, reporterId, videoUrl, summary }).filter(
           ([key, value]) => value !== undefined && value !== room[key as keyof Room],
