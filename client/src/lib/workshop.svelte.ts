@@ -8,10 +8,13 @@ import { apply } from '../../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
 import {
   FACILITATOR_ID,
+  roomOf,
   type Activity,
   type ActivityKind,
+  type Assignment,
   type Column,
   type ErrorCode,
+  type Room,
   type Workshop,
   type WorkshopInfo,
 } from '../../../shared/workshop/model.ts';
@@ -32,6 +35,17 @@ export interface NoteExtra {
   due?: string;
 }
 
+/** A room as the facilitator plans it before opening. */
+export interface RoomDraft {
+  id: string;
+  name: string;
+  members: string[];
+  reporterId?: string | null;
+  videoUrl?: string;
+}
+
+export type RoomPatch = Partial<Pick<Room, 'name' | 'reporterId' | 'videoUrl' | 'summary'>>;
+
 export class WorkshopState {
   readonly workshopId: string;
   workshop = $state.raw<Workshop | null>(null);
@@ -50,6 +64,8 @@ export class WorkshopState {
     this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message, f.detail) })),
   );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
+  /** Server clock minus this device's clock, from the last snapshot: timers show server time. */
+  clockOffset = $state(0);
 
   readonly #connection: Connection;
   #wasOnline = false;
@@ -73,6 +89,12 @@ export class WorkshopState {
   /** Author id of what this page writes. */
   myId: string | null = $derived(
     this.you.role === 'facilitator' ? FACILITATOR_ID : this.you.participantId,
+  );
+  /** The activity whose breakout rooms are open now, if any (at most one). */
+  openBreakoutActivity: Activity | undefined = $derived(this.workshop?.activities.find((a) => a.breakout?.open));
+  /** This participant's room in the current activity's breakout, open or closed. */
+  myRoom: Room | undefined = $derived(
+    this.you.participantId ? roomOf(this.current?.breakout, this.you.participantId) : undefined,
   );
   /** Failures with no note to show them on (the note is gone, or it is not about a note). */
   otherFailures: Failure[] = $derived(
@@ -123,6 +145,16 @@ export class WorkshopState {
     return this.workshop?.participants[authorId]?.name ?? null;
   }
 
+  /** Now, by the server's clock. */
+  serverNow(): number {
+    return Date.now() + this.clockOffset;
+  }
+
+  /** Whether a command of this kind is still on its way to the server. */
+  isSending(type: Command['type'], match: (command: Command) => boolean = () => true): boolean {
+    return this.pending.some((c) => c.type === type && match(c));
+  }
+
   isMine(note: { authorId: string | null }): boolean {
     return !!this.myId && note.authorId === this.myId;
   }
@@ -143,9 +175,11 @@ export class WorkshopState {
 
   // --- notes ---------------------------------------------------------------------------
 
-  addNote(activityId: string, columnId: string, text: string, extra: NoteExtra = {}): string {
+  /** `roomId`: the breakout room it is written in (a participant's own, or the one a facilitator visits). */
+  addNote(activityId: string, columnId: string, text: string, extra: NoteExtra & { roomId?: string | null } = {}): string {
     const noteId = nanoid();
-    this.#send({ type: 'note.add', noteId, activityId, columnId, text, ...extra });
+    const { roomId, ...rest } = extra;
+    this.#send({ type: 'note.add', noteId, activityId, columnId, text, ...rest, ...(roomId && { roomId }) });
     return noteId;
   }
 
@@ -191,6 +225,66 @@ export class WorkshopState {
     return this.#send({ type: 'activity.lock', activityId, locked });
   }
 
+  // --- breakout rooms ------------------------------------------------------------------
+
+  openBreakout(activityId: string, assignment: Assignment, rooms: RoomDraft[], cap: number | null = null) {
+    return this.#send({
+      type: 'breakout.open',
+      activityId,
+      assignment,
+      rooms,
+      ...(assignment === 'selfSelect' && { cap }),
+    });
+  }
+
+  closeBreakout(activityId: string) {
+    return this.#send({ type: 'breakout.close', activityId });
+  }
+
+  /** A participant picks a room (self-select). */
+  joinRoom(activityId: string, roomId: string) {
+    return this.#send({ type: 'room.join', activityId, roomId });
+  }
+
+  /** A facilitator puts someone in a room. */
+  moveToRoom(activityId: string, roomId: string, participantId: string) {
+    return this.#send({ type: 'room.move', activityId, roomId, participantId });
+  }
+
+  updateRoom(activityId: string, roomId: string, patch: RoomPatch) {
+    return this.#send({ type: 'room.update', activityId, roomId, ...patch });
+  }
+
+  // --- timer and announcements (facilitators) ------------------------------------------
+
+  startTimer(seconds: number) {
+    return this.#send({ type: 'timer.start', seconds });
+  }
+
+  pauseTimer() {
+    return this.#send({ type: 'timer.pause' });
+  }
+
+  resumeTimer() {
+    return this.#send({ type: 'timer.resume' });
+  }
+
+  addTime(seconds: number) {
+    return this.#send({ type: 'timer.add', seconds });
+  }
+
+  stopTimer() {
+    return this.#send({ type: 'timer.stop' });
+  }
+
+  announce(text: string) {
+    return this.#send({ type: 'announcement.send', text });
+  }
+
+  clearAnnouncement() {
+    return this.#send({ type: 'announcement.clear' });
+  }
+
   // --- the workshop --------------------------------------------------------------------
 
   updateInfo(info: Partial<WorkshopInfo>) {
@@ -216,6 +310,7 @@ export class WorkshopState {
   }
 
   #onSnapshot(snapshot: Snapshot): void {
+    if (typeof snapshot.serverNow === 'number') this.clockOffset = snapshot.serverNow - Date.now();
     this.workshop = snapshot.workshop;
     this.you = snapshot.you;
     i18n.workshopLanguage = snapshot.workshop.language;
