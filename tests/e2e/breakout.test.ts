@@ -3,17 +3,13 @@
 // reaches both phones, and after closing the report-back shows both rooms side by side on the
 // facilitator's page, the projector and both phones. Nothing leaves the machine.
 // Needs the built client (dist/client; `npm test` builds it first) and Debian's chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
 
 const ANNA = { name: 'Anna Andersson', organisation: 'Skellefteå kommun', orgKind: 'kommun', note: 'Gemensam bemanning över kommungränsen' };
 const BO = { name: 'Bo Berg', organisation: 'Region Västerbotten', orgKind: 'region', note: 'Digitala vårdmöten i glesbygd' };
@@ -100,8 +96,8 @@ async function box(locator: Locator) {
 }
 
 story.before(async (ctx) => {
-  assert.ok(existsSync(join(clientDir, 'index.html')), 'dist/client is missing: run `npx vite build` first');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  const problem = browserTestsReady();
+  assert.ok(!problem, problem ?? '');
   ctx.requests = [];
   ctx.srv = await startServer({ clientDir });
   const res = await fetch(`${ctx.srv.url}/api/workshops`, {
@@ -111,19 +107,7 @@ story.before(async (ctx) => {
   });
   assert.is(res.status, 201, 'the workshop is created');
   ctx.workshop = (await res.json()) as CreatedWorkshop;
-  ctx.browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  ctx.browser = await launchChromium();
   ctx.laptop = await ctx.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'sv-SE' });
   record(ctx, ctx.laptop);
   ctx.facilitator = await ctx.laptop.newPage();

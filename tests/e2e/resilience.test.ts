@@ -4,10 +4,7 @@
 // the outbox lives in localStorage, and when the server's answer was lost and the command is sent
 // again. The facilitator is a socket.io client that folds the state.
 // Needs the built client (dist/client; `npm test` builds it first) and Debian's chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Ack, CreatedWorkshop } from '../../shared/protocol.ts';
@@ -17,9 +14,8 @@ import { createServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
 const UNSAVED = 'Inte sparad än';
 const OFFLINE = 'Ingen anslutning.';
 const BACK = 'Anslutningen är tillbaka.';
@@ -102,27 +98,15 @@ async function allSaved(ctx: Ctx) {
 // --- setup ---------------------------------------------------------------------------------
 
 flaky.before(async (ctx) => {
-  assert.ok(existsSync(join(clientDir, 'index.html')), 'dist/client is missing: run `npx vite build` first');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  const problem = browserTestsReady();
+  assert.ok(!problem, problem ?? '');
   ctx.requests = [];
   ctx.pageErrors = [];
   ctx.srv = await startServer({ clientDir });
   ctx.created = await createWorkshop(ctx.srv.url, { title: 'LGS Kalmar län – hösten' });
   ctx.fac = await facilitator(ctx.srv.url, ctx.created);
   ctx.joinUrl = `${ctx.srv.url}/j/${ctx.created.joinCode}`;
-  ctx.browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  ctx.browser = await launchChromium();
   ctx.phone = await ctx.browser.newContext({
     viewport: { width: 360, height: 740 },
     isMobile: true,

@@ -2,12 +2,11 @@
 // gzipped and cacheable, unknown API paths answer JSON. Needs dist/client (`npm test` builds it).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { clientDir } from '../helpers/browser.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
-const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
 const served = suite<{ srv: TestServer }>('the served app');
 
 served.before(async (ctx) => {

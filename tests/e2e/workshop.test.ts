@@ -1,16 +1,12 @@
 // A workshop in a real browser: a facilitator creates it on a laptop, a participant joins on a
 // phone with the code and posts a note, the facilitator sees it live. Nothing leaves the machine.
 // Needs the built client (dist/client; `npm test` builds it first) and Debian's chromium.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServer, type TestServer } from '../helpers/server.ts';
+import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const clientDir = fileURLToPath(new URL('../../dist/client', import.meta.url));
 
 interface Ctx {
   srv: TestServer;
@@ -32,23 +28,11 @@ function record(ctx: Ctx, context: BrowserContext) {
 }
 
 story.before(async (ctx) => {
-  assert.ok(existsSync(join(clientDir, 'index.html')), 'dist/client is missing: run `npx vite build` first');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  const problem = browserTestsReady();
+  assert.ok(!problem, problem ?? '');
   ctx.requests = [];
   ctx.srv = await startServer({ clientDir });
-  ctx.browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  ctx.browser = await launchChromium();
   ctx.laptop = await ctx.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'sv-SE' });
   ctx.phone = await ctx.browser.newContext({
     viewport: { width: 360, height: 740 },
