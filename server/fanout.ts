@@ -5,7 +5,7 @@ import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../sh
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { Sequenced } from '../shared/workshop/events.ts';
 import { roomOf, type Viewer } from '../shared/workshop/model.ts';
-import { deliveries, needsResync, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
+import { deliveries, needsResync, projection, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
 import type { Workshops } from './workshops.ts';
 
 export interface SocketData {
@@ -20,6 +20,8 @@ export type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<
 
 /** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
 const MAX_CATCH_UP = 500;
+/** Votes in a live poll are gathered this long before the new tally goes out. */
+const PROJECTION_DELAY_MS = 100;
 
 export const channels = {
   workshop: (id: string) => `workshop:${id}`,
@@ -39,6 +41,7 @@ export function createFanout(io: Io, workshops: Workshops) {
       workshop: view(state, viewer),
       you: { role: viewer.role, participantId: viewer.role === 'participant' ? viewer.participantId : null },
       serverNow: Date.now(),
+      projection: projection(state),
     };
     socket.emit('snapshot', body);
   }
@@ -87,9 +90,30 @@ export function createFanout(io: Io, workshops: Workshops) {
     syncRoomChannel(workshopId, viewer.participantId);
   }
 
+  const lastProjection = new Map<string, string>();
+  const projectionTimers = new Map<string, NodeJS.Timeout>();
+
+  /** Send the projection to everyone if it changed, at most once per short delay. */
+  function updateProjection(workshopId: string) {
+    if (projectionTimers.has(workshopId)) return;
+    const timer = setTimeout(() => {
+      projectionTimers.delete(workshopId);
+      const state = workshops.get(workshopId);
+      if (!state) return;
+      const next = projection(state);
+      const text = JSON.stringify(next);
+      if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
+      lastProjection.set(workshopId, text);
+      io.to(channels.workshop(workshopId)).emit('projection', next);
+    }, PROJECTION_DELAY_MS);
+    timer.unref();
+    projectionTimers.set(workshopId, timer);
+  }
+
   function broadcast(workshopId: string, events: Sequenced[]) {
     const state = workshops.get(workshopId);
     if (!state) return;
+    if (events.length) updateProjection(workshopId);
     for (const { seq, event } of events) {
       if (event.type === 'breakout.opened' || event.type === 'breakout.closed') {
         for (const room of state.activities.find((a) => a.id === event.activityId)?.breakout?.rooms ?? [])
@@ -123,6 +147,7 @@ export function createFanout(io: Io, workshops: Workshops) {
           return seen ? [{ seq, event: seen }] : [];
         });
         if (visible.length) socket.emit('events', visible);
+        socket.emit('projection', projection(state));
         return;
       }
     }

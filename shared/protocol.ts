@@ -2,6 +2,9 @@
 import type { Command } from './schema.ts';
 import type { Sequenced } from './workshop/events.ts';
 import type { ErrorCode, Participant, Role, Workshop } from './workshop/model.ts';
+import type { Projection } from './workshop/view.ts';
+
+export type { Projection };
 
 /** Bumped on any incompatible change; a client with another version is refused at handshake. */
 export const PROTOCOL_VERSION = 1;
@@ -35,6 +38,8 @@ export interface Snapshot {
   you: You;
   /** The server's clock when sent: clients use it to show timers in server time. */
   serverNow: number;
+  /** Vote results and hidden-note counts this viewer may know without the data behind them. */
+  projection: Projection;
 }
 
 export interface Presence {
@@ -54,6 +59,8 @@ export interface ServerToClientEvents {
   events: (events: Sequenced[]) => void;
   /** Facilitators only: who is connected now (sent on connect, then coalesced on changes). */
   presence: (presence: Presence) => void;
+  /** A new projection (results, hidden counts) after votes or notes changed it; coalesced. */
+  projection: (projection: Projection) => void;
   /** The server ended this participant's access (removed, or workshop deleted). */
   ended: (reason: { error: ErrorCode; message: string }) => void;
 }

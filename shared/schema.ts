@@ -68,6 +68,8 @@ export const JoinRequest = v.strictObject({
 });
 export type JoinRequest = v.InferOutput<typeof JoinRequest>;
 
+const Dots = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.dots));
+const Rating = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5));
 const Count = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000));
 const Seconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.timerSeconds));
 /** Only web links: a javascript: or data: URL must never become a clickable link. */
@@ -105,6 +107,8 @@ export const Command = v.variant('type', [
     title: v.optional(text(LIMITS.title)),
     columns: v.optional(v.pipe(v.array(Column), v.minLength(1), v.maxLength(LIMITS.columns))),
     anonymous: v.optional(v.boolean()),
+    hidden: v.optional(v.boolean()),
+    summary: v.optional(optionalText(LIMITS.longText)),
   }),
   command('activity.move', { activityId: Id, index: Index }),
   command('activity.remove', { activityId: Id }),
@@ -119,14 +123,43 @@ export const Command = v.variant('type', [
     due: v.optional(DateText),
     /** Facilitators visiting a breakout room write into it; participants write in their own. */
     roomId: v.optional(v.nullable(Id)),
+    rating: v.optional(Rating),
   }),
   command('note.edit', {
     noteId: Id,
     text: text(LIMITS.noteText),
     owner: v.optional(optionalText(LIMITS.shortText)),
     due: v.optional(DateText),
+    rating: v.optional(Rating),
   }),
   command('note.move', { noteId: Id, columnId: ColumnId }),
+  command('note.group', { noteId: Id, themeId: v.nullable(Id) }),
+  command('theme.create', {
+    themeId: Id,
+    activityId: Id,
+    name: text(LIMITS.title),
+    noteIds: v.pipe(v.array(Id), v.maxLength(500)),
+  }),
+  command('theme.rename', { themeId: Id, name: text(LIMITS.title) }),
+  command('theme.delete', { themeId: Id }),
+  command('voting.start', {
+    activityId: Id,
+    target: v.optional(v.picklist(['notes', 'themes'])),
+    dotsPerPerson: Dots,
+    maxPerOption: Dots,
+    live: v.optional(v.boolean()),
+  }),
+  command('voting.close', { activityId: Id }),
+  command('voting.reopen', { activityId: Id }),
+  command('results.reveal', { activityId: Id, revealed: v.boolean() }),
+  command('vote.cast', { activityId: Id, optionId: Id, delta: v.picklist([1, -1]) }),
+  command('options.import', {
+    activityId: Id,
+    fromActivityId: Id,
+    what: v.picklist(['notes', 'themes']),
+    /** Only the notes of this column of the earlier activity (e.g. the SWOT's opportunities). */
+    columnId: v.optional(ColumnId),
+  }),
   command('breakout.open', {
     activityId: Id,
     assignment: v.picklist(ASSIGNMENTS),

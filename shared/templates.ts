@@ -36,6 +36,7 @@ export const TEMPLATES: Record<ActivityKind, Template> = {
   evaluation: { columns: [['comments', 'template.evaluation.column']], anonymous: true },
   actions: { columns: [['actions', 'template.actions.column']], anonymous: false },
   decisions: { columns: [['decisions', 'template.decisions.column']], anonymous: false },
+  prioritise: { columns: [['options', 'template.prioritise.options']], anonymous: false },
 };
 
 export interface ActivityOptions {
@@ -69,6 +70,9 @@ export function makeActivity(
     locked: false,
     anonymous: t.anonymous,
     breakout: null,
+    hidden: false,
+    summary: '',
+    voting: null,
   };
 }
 

@@ -219,6 +219,15 @@ const facilitatorOnly: CommandInput[] = [
   { type: 'timer.stop' },
   { type: 'announcement.send', text: '2 minuter kvar' },
   { type: 'announcement.clear' },
+  { type: 'note.group', noteId: 'note-a-01', themeId: null },
+  { type: 'theme.create', themeId: 'theme-01', activityId: 'swot-1', name: 'Kompetens', noteIds: [] },
+  { type: 'theme.rename', themeId: 'theme-01', name: 'Kompetens' },
+  { type: 'theme.delete', themeId: 'theme-01' },
+  { type: 'voting.start', activityId: 'swot-1', dotsPerPerson: 3, maxPerOption: 2 },
+  { type: 'voting.close', activityId: 'swot-1' },
+  { type: 'voting.reopen', activityId: 'swot-1' },
+  { type: 'results.reveal', activityId: 'swot-1', revealed: true },
+  { type: 'options.import', activityId: 'swot-1', fromActivityId: 'swot-1', what: 'notes' },
 ];
 
 who('a participant is refused every facilitator-only command', () => {
@@ -233,7 +242,8 @@ who('a participant is refused every facilitator-only command', () => {
 who('every command but notes and a participant’s own room is facilitator-only, each tried above', () => {
   const types = Command.options.map((o) => o.entries.type.literal);
   // room.join is self-select; room.update lets a room's reporter write its summary (tests/rooms).
-  const participantTypes = (t: string) => t.startsWith('note.') || t === 'room.join' || t === 'room.update';
+  const participantTypes = (t: string) =>
+    (t.startsWith('note.') && t !== 'note.group') || ['room.join', 'room.update', 'vote.cast'].includes(t);
   assert.equal(types.filter((t) => isFacilitatorOnly(t)), types.filter((t) => !participantTypes(t)));
   assert.equal(facilitatorOnly.map((c) => c.type).sort(), types.filter((t) => isFacilitatorOnly(t)).sort());
 });
@@ -618,6 +628,12 @@ const commandArb: fc.Arbitrary<CommandInput> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('breakout.close' as const), activityId: activityIdArb }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constantFrom('room.move' as const), activityId: activityIdArb, roomId: fc.constantFrom('room-a', 'room-b'), participantId: fc.constantFrom(...PARTICIPANTS, LATECOMER) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('room.join' as const), activityId: activityIdArb, roomId: fc.constantFrom('room-a', 'room-b') }) },
+  // Silent brainstorming and dot voting.
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('activity.update' as const), activityId: activityIdArb, hidden: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('voting.start' as const), activityId: activityIdArb, dotsPerPerson: fc.integer({ min: 1, max: 3 }), maxPerOption: fc.integer({ min: 1, max: 2 }), live: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('vote.cast' as const), activityId: activityIdArb, optionId: noteIdArb, delta: fc.constantFrom(1, -1 as const) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('results.reveal' as const), activityId: activityIdArb, revealed: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('theme.create' as const), themeId: fc.constantFrom('theme-1', 'theme-2'), activityId: activityIdArb, name: textArb, noteIds: fc.subarray(NOTE_IDS, { maxLength: 2 }) }) },
   { weight: 4, arbitrary: activityIdArb.chain((activityId) => fc.record({ type: fc.constant('note.add' as const), noteId: noteIdArb, activityId: fc.constant(activityId), columnId: columnOfArb(activityId), text: textArb, roomId: fc.constantFrom('room-a', 'room-b', null) })) },
 );
 

@@ -18,7 +18,7 @@ export const created = (id = 'ws-store-01', joinCode = '482913') =>
 
 const note = (noteId: string, text = 'Gemensam IT för länet — “öppna data”'): WorkshopEvent => ({
   type: 'note.added',
-  note: { id: noteId, activityId: 'swot-1', columnId: 's', authorId: 'p-anna', text, roomId: null, createdAt: T0, updatedAt: T0 },
+  note: { id: noteId, activityId: 'swot-1', columnId: 's', authorId: 'p-anna', text, roomId: null, themeId: null, createdAt: T0, updatedAt: T0 },
 });
 
 /** A store with one workshop in it, as `Workshops.create` leaves it. */

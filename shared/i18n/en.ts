@@ -16,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   'kind.evaluation': 'Evaluation',
   'kind.actions': 'Next steps',
   'kind.decisions': 'Decisions',
+  'kind.prioritise': 'Prioritisation',
 
   'template.brainstorm.question': 'Question',
   'template.swot.s': 'Strengths',
@@ -30,6 +31,7 @@ export const en: Record<MessageKey, string> = {
   'template.evaluation.column': 'Comments',
   'template.actions.column': 'Next steps',
   'template.decisions.column': 'Decisions',
+  'template.prioritise.options': 'Options',
 
   'agenda.lgs': 'LGS workshop',
   'agenda.nextSteps': 'Next steps before the next meeting',
@@ -312,6 +314,9 @@ export const en: Record<MessageKey, string> = {
   'error.internal': 'Something went wrong on the server. Try again.',
   'error.rate_limited': 'Too many attempts. Wait a moment and try again.',
   'error.network': 'Could not reach the server.',
+  'error.voting_closed': 'Voting is closed.',
+  'error.no_dots_left': 'You have no dots left. Take one back to move it.',
+  'error.option_full': 'You have already put as many dots as allowed on this option.',
   'error.no_room': 'You are not in a room yet. Choose a room first.',
   'error.room_full': 'The room is full. Choose another room.',
   'error.breakout_open': 'Rooms are already open for this activity.',

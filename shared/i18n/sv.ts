@@ -14,6 +14,7 @@ export const sv = {
   'kind.evaluation': 'Utvärdering',
   'kind.actions': 'Att göra',
   'kind.decisions': 'Beslut',
+  'kind.prioritise': 'Prioritering',
 
   'template.brainstorm.question': 'Fråga',
   'template.swot.s': 'Styrkor',
@@ -28,6 +29,7 @@ export const sv = {
   'template.evaluation.column': 'Kommentarer',
   'template.actions.column': 'Att göra',
   'template.decisions.column': 'Beslut',
+  'template.prioritise.options': 'Alternativ',
 
   'agenda.lgs': 'LGS-workshop',
   'agenda.nextSteps': 'Att göra till nästa möte',
@@ -310,6 +312,9 @@ export const sv = {
   'error.internal': 'Något gick fel på servern. Försök igen.',
   'error.rate_limited': 'För många försök. Vänta en stund och försök igen.',
   'error.network': 'Kunde inte nå servern.',
+  'error.voting_closed': 'Röstningen är stängd.',
+  'error.no_dots_left': 'Du har inga prickar kvar. Ta tillbaka en prick för att flytta den.',
+  'error.option_full': 'Du har redan satt så många prickar du får på det här alternativet.',
   'error.no_room': 'Du är inte med i något rum än. Välj ett rum först.',
   'error.room_full': 'Rummet är fullt. Välj ett annat rum.',
   'error.breakout_open': 'Rummen är redan öppna för den här aktiviteten.',

@@ -4,7 +4,16 @@ import type { WorkshopEvent } from './events.ts';
 import type { Activity, Breakout, Note, Room, Workshop } from './model.ts';
 
 export function initialState(event: Extract<WorkshopEvent, { type: 'workshop.created' }>): Workshop {
-  return { ...event.workshop, timer: null, announcement: null, participants: {}, notes: {}, seq: 0 };
+  return {
+    ...event.workshop,
+    timer: null,
+    announcement: null,
+    themes: {},
+    ballots: {},
+    participants: {},
+    notes: {},
+    seq: 0,
+  };
 }
 
 function mapActivity(state: Workshop, id: string, f: (a: Activity) => Activity): Workshop {
@@ -20,13 +29,23 @@ function mapRooms(state: Workshop, activityId: string, f: (r: Room) => Room): Wo
   return mapBreakout(state, activityId, (b) => ({ ...b, rooms: b.rooms.map(f) }));
 }
 
+/** Dots on an option that is gone go back to the voters. */
+function withoutOption(state: Workshop, activityId: string, optionId: string): Workshop {
+  const activityBallots = state.ballots[activityId];
+  if (!activityBallots) return state;
+  const cleaned = Object.fromEntries(
+    Object.entries(activityBallots).map(([pid, ballot]) => [pid, without(ballot, () => true, optionId)]),
+  );
+  return { ...state, ballots: { ...state.ballots, [activityId]: cleaned } };
+}
+
 function mapNote(state: Workshop, id: string, f: (n: Note) => Note): Workshop {
   const note = state.notes[id];
   return note ? { ...state, notes: { ...state.notes, [id]: f(note) } } : state;
 }
 
-function without<T>(record: Record<string, T>, keep: (value: T) => boolean): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => keep(value)));
+function without<T>(record: Record<string, T>, keep: (value: T) => boolean, dropKey?: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([key, value]) => key !== dropKey && keep(value)));
 }
 
 function moveItem<T>(items: T[], from: number, to: number): T[] {
@@ -68,6 +87,8 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
         ...(event.title !== undefined && { title: event.title }),
         ...(event.columns !== undefined && { columns: event.columns }),
         ...(event.anonymous !== undefined && { anonymous: event.anonymous }),
+        ...(event.hidden !== undefined && { hidden: event.hidden }),
+        ...(event.summary !== undefined && { summary: event.summary }),
       }));
     case 'activity.moved': {
       const from = state.activities.findIndex((a) => a.id === event.activityId);
@@ -79,6 +100,8 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
         ...state,
         activities: state.activities.filter((a) => a.id !== event.activityId),
         notes: without(state.notes, (n) => n.activityId !== event.activityId),
+        themes: without(state.themes, (t) => t.activityId !== event.activityId),
+        ballots: without(state.ballots, () => true, event.activityId),
         currentActivityId:
           state.currentActivityId === event.activityId ? null : state.currentActivityId,
       };
@@ -92,7 +115,7 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
         ...state,
         notes: {
           ...state.notes,
-          [event.note.id]: { ...event.note, roomId: event.note.roomId ?? null, order: seq },
+          [event.note.id]: { ...event.note, roomId: event.note.roomId ?? null, themeId: event.note.themeId ?? null, order: seq },
         },
       };
     case 'note.edited':
@@ -101,14 +124,56 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
         text: event.text,
         ...(event.owner !== undefined && { owner: event.owner }),
         ...(event.due !== undefined && { due: event.due }),
+        ...(event.rating !== undefined && { rating: event.rating }),
         updatedAt: event.at,
       }));
     case 'note.moved':
       return mapNote(state, event.noteId, (n) => ({ ...n, columnId: event.columnId, updatedAt: event.at }));
     case 'note.deleted':
       return state.notes[event.noteId]
-        ? { ...state, notes: without(state.notes, (n) => n.id !== event.noteId) }
+        ? { ...withoutOption(state, event.activityId, event.noteId), notes: without(state.notes, (n) => n.id !== event.noteId) }
         : state;
+    case 'note.grouped':
+      return mapNote(state, event.noteId, (n) => ({ ...n, themeId: event.themeId }));
+    case 'theme.created':
+      return { ...state, themes: { ...state.themes, [event.theme.id]: event.theme } };
+    case 'theme.renamed': {
+      const theme = state.themes[event.themeId];
+      return theme ? { ...state, themes: { ...state.themes, [theme.id]: { ...theme, name: event.name } } } : state;
+    }
+    case 'theme.deleted': {
+      const theme = state.themes[event.themeId];
+      if (!theme) return state;
+      // Ungrouping keeps the notes; they go back to their columns.
+      const notes = Object.fromEntries(
+        Object.entries(state.notes).map(([id, n]) => [id, n.themeId === theme.id ? { ...n, themeId: null } : n]),
+      );
+      return {
+        ...withoutOption(state, theme.activityId, theme.id),
+        notes,
+        themes: without(state.themes, (t) => t.id !== theme.id),
+      };
+    }
+    case 'voting.started':
+      return mapActivity(
+        { ...state, ballots: { ...state.ballots, [event.activityId]: {} } },
+        event.activityId,
+        (a) => ({ ...a, voting: event.voting }),
+      );
+    case 'voting.changed': {
+      const { type: _type, activityId, ...change } = event;
+      return mapActivity(state, activityId, (a) => (a.voting ? { ...a, voting: { ...a.voting, ...change } } : a));
+    }
+    case 'vote.cast': {
+      const activityBallots = state.ballots[event.activityId] ?? {};
+      const mine = activityBallots[event.participantId] ?? {};
+      const dots = Math.max(0, (mine[event.optionId] ?? 0) + event.delta);
+      const ballot = without({ ...mine, [event.optionId]: dots }, (n) => n > 0);
+      return {
+        ...state,
+        ballots: { ...state.ballots, [event.activityId]: { ...activityBallots, [event.participantId]: ballot } },
+      };
+    }
     case 'breakout.opened':
       return mapActivity(state, event.activityId, (a) => ({ ...a, breakout: event.breakout }));
     case 'breakout.closed':

@@ -5,6 +5,7 @@ import { makeActivity } from '../templates.ts';
 import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import { LIMITS, actorId, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
+import { decideVoting } from './decideVoting.ts';
 
 export type { DecideContext, Decision };
 
@@ -29,6 +30,15 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'timer.stop',
   'announcement.send',
   'announcement.clear',
+  'note.group',
+  'theme.create',
+  'theme.rename',
+  'theme.delete',
+  'voting.start',
+  'voting.close',
+  'voting.reopen',
+  'results.reveal',
+  'options.import',
 ]);
 
 export function isFacilitatorOnly(type: Command['type']): boolean {
@@ -70,8 +80,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
         );
         if (emptied) return refuse('column_not_empty', emptied.title);
       }
-      const { title, columns, anonymous } = command;
-      const change = changed(activity, { title, columns, anonymous });
+      const { title, columns, anonymous, hidden, summary } = command;
+      const change = changed(activity, { title, columns, anonymous, hidden, summary });
       // An unchanged `anonymous` must not reach the event: it would resend every view.
       return change ? accept({ type: 'activity.updated', activityId: activity.id, ...change }) : accept();
     }
@@ -102,17 +112,22 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       const note = state.notes[command.noteId];
       const denied = mayChangeNote(state, note, actor);
       if (denied) return denied;
-      const isAction = findActivity(state, note.activityId)?.kind === 'actions';
+      const kind = findActivity(state, note.activityId)?.kind;
+      const isAction = kind === 'actions';
+      const rating = kind === 'evaluation' ? command.rating : undefined;
       const same =
         note.text === command.text &&
+        (rating === undefined || rating === note.rating) &&
         (!isAction || ((command.owner ?? note.owner) === note.owner && (command.due ?? note.due) === note.due));
       if (same) return accept();
       return accept({
         type: 'note.edited',
         noteId: note.id,
+        activityId: note.activityId,
         roomId: note.roomId,
         text: command.text,
         ...(isAction && { owner: command.owner, due: command.due }),
+        ...(rating !== undefined && { rating }),
         at: ctx.now,
       });
     }
@@ -123,13 +138,34 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       if (!findActivity(state, note.activityId)?.columns.some((c) => c.id === command.columnId))
         return refuse('not_found', 'column');
       if (note.columnId === command.columnId) return accept();
-      return accept({ type: 'note.moved', noteId: note.id, roomId: note.roomId, columnId: command.columnId, at: ctx.now });
+      return accept({
+        type: 'note.moved',
+        noteId: note.id,
+        activityId: note.activityId,
+        roomId: note.roomId,
+        columnId: command.columnId,
+        at: ctx.now,
+      });
     }
     case 'note.delete': {
       const note = state.notes[command.noteId];
       const denied = mayChangeNote(state, note, actor);
-      return denied ?? accept({ type: 'note.deleted', noteId: note.id, roomId: note.roomId });
+      return (
+        denied ??
+        accept({ type: 'note.deleted', noteId: note.id, activityId: note.activityId, roomId: note.roomId, authorId: note.authorId })
+      );
     }
+    case 'note.group':
+    case 'theme.create':
+    case 'theme.rename':
+    case 'theme.delete':
+    case 'voting.start':
+    case 'voting.close':
+    case 'voting.reopen':
+    case 'results.reveal':
+    case 'vote.cast':
+    case 'options.import':
+      return decideVoting(state, command, actor, ctx);
     case 'breakout.open':
     case 'breakout.close':
     case 'room.join':
@@ -201,6 +237,8 @@ function addNote(
     notesIn(state, activity.id).some((n) => n.authorId === author)
   )
     return refuse('one_per_person');
+  // The options of a prioritisation are the facilitator's to set.
+  if (activity.kind === 'prioritise' && actor.role === 'participant') return refuse('forbidden', 'options');
   const room = noteRoom(activity, command.roomId, actor);
   if (!room.ok) return room;
   const isAction = activity.kind === 'actions';
@@ -213,6 +251,8 @@ function addNote(
       authorId: author,
       text: command.text,
       roomId: room.roomId,
+      themeId: null,
+      ...(activity.kind === 'evaluation' && command.rating !== undefined && { rating: command.rating }),
       ...(isAction && { owner: command.owner ?? '', due: command.due ?? '' }),
       createdAt: ctx.now,
       updatedAt: ctx.now,

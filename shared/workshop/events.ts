@@ -6,7 +6,9 @@ import type {
   Column,
   Note,
   Participant,
+  Theme,
   Timer,
+  Voting,
   Workshop,
   WorkshopInfo,
 } from './model.ts';
@@ -14,7 +16,7 @@ import type {
 export type WorkshopEvent =
   | {
       type: 'workshop.created';
-      workshop: Omit<Workshop, 'seq' | 'notes' | 'participants' | 'timer' | 'announcement'>;
+      workshop: Omit<Workshop, 'seq' | 'notes' | 'participants' | 'timer' | 'announcement' | 'themes' | 'ballots'>;
     }
   | { type: 'workshop.updated'; info: Partial<WorkshopInfo> }
   | { type: 'workshop.closed' }
@@ -28,6 +30,8 @@ export type WorkshopEvent =
       title?: string;
       columns?: Column[];
       anonymous?: boolean;
+      hidden?: boolean;
+      summary?: string;
     }
   | { type: 'activity.moved'; activityId: string; index: number }
   | { type: 'activity.removed'; activityId: string }
@@ -35,9 +39,28 @@ export type WorkshopEvent =
   | { type: 'activity.locked'; activityId: string; locked: boolean }
   | { type: 'note.added'; note: Omit<Note, 'order'> }
   // Changes to a note carry its room, so fan-out knows who may hear of it without the note.
-  | { type: 'note.edited'; noteId: string; roomId: string | null; text: string; owner?: string; due?: string; at: number }
-  | { type: 'note.moved'; noteId: string; roomId: string | null; columnId: string; at: number }
-  | { type: 'note.deleted'; noteId: string; roomId: string | null }
+  | {
+      type: 'note.edited';
+      noteId: string;
+      activityId: string;
+      roomId: string | null;
+      text: string;
+      owner?: string;
+      due?: string;
+      rating?: number;
+      at: number;
+    }
+  | { type: 'note.moved'; noteId: string; activityId: string; roomId: string | null; columnId: string; at: number }
+  | { type: 'note.deleted'; noteId: string; activityId: string; roomId: string | null; authorId: string | null }
+  /** A note put under a theme, or taken out of one (null). */
+  | { type: 'note.grouped'; noteId: string; activityId: string; themeId: string | null }
+  | { type: 'theme.created'; theme: Theme }
+  | { type: 'theme.renamed'; themeId: string; name: string }
+  | { type: 'theme.deleted'; themeId: string }
+  | { type: 'voting.started'; activityId: string; voting: Voting }
+  | { type: 'voting.changed'; activityId: string; open?: boolean; revealed?: boolean; live?: boolean }
+  /** One dot added (+1) or taken back (-1). Only the voter and facilitators ever see it. */
+  | { type: 'vote.cast'; activityId: string; participantId: string; optionId: string; delta: 1 | -1 }
   | { type: 'breakout.opened'; activityId: string; breakout: Breakout }
   | { type: 'breakout.closed'; activityId: string; at: number }
   /** A participant is put in a room (and out of any other room of that breakout). */

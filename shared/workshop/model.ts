@@ -12,7 +12,8 @@ export type ActivityKind =
   | 'startStopContinue'
   | 'evaluation'
   | 'actions'
-  | 'decisions';
+  | 'decisions'
+  | 'prioritise';
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'brainstorm',
   'swot',
@@ -20,6 +21,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'evaluation',
   'actions',
   'decisions',
+  'prioritise',
 ];
 
 export type Role = 'facilitator' | 'participant';
@@ -44,6 +46,42 @@ export interface Activity {
   anonymous: boolean;
   /** Breakout rooms opened for this activity; kept after closing for the report-back. */
   breakout: Breakout | null;
+  /** Silent brainstorming: notes seen only by their author and facilitators until revealed. */
+  hidden: boolean;
+  /** The facilitator's summary of the activity, for the export. */
+  summary: string;
+  /** Dot voting on the activity's notes (or themes). */
+  voting: Voting | null;
+}
+
+export interface Voting {
+  /** What gets the dots: the notes of the activity, or its themes. */
+  target: 'notes' | 'themes';
+  dotsPerPerson: number;
+  maxPerOption: number;
+  /** Participants may vote, move and take back dots while open. */
+  open: boolean;
+  /** Results shown to everyone as they come in, not only after reveal. */
+  live: boolean;
+  revealed: boolean;
+}
+
+/** A named group of notes: the "Sammanfattning" a group agrees on. */
+export interface Theme {
+  id: string;
+  activityId: string;
+  name: string;
+}
+
+/** One option's result: dots in all and by organisation kind. */
+export interface OptionResult {
+  optionId: string;
+  total: number;
+  byKind: Record<OrgKind, number>;
+  /** 1 for the most dots; options with equal dots share a rank. */
+  rank: number;
+  /** Of all dots cast in the activity, 0–1. */
+  share: number;
 }
 
 /** How participants are put in rooms. */
@@ -98,6 +136,10 @@ export interface Note {
   text: string;
   /** The breakout room it was written in; null in the plenary. */
   roomId: string | null;
+  /** The theme it is grouped under, if any. */
+  themeId: string | null;
+  /** Evaluation: an optional 1–5 rating beside the comment. */
+  rating?: number;
   /** Next steps (`actions`): who does it and by when. */
   owner?: string;
   due?: string;
@@ -136,6 +178,9 @@ export interface Workshop extends WorkshopInfo {
   currentActivityId: string | null;
   timer: Timer | null;
   announcement: Announcement | null;
+  themes: Record<string, Theme>;
+  /** Dots per activity, per participant, per option. Secret: participants see only their own. */
+  ballots: Record<string, Record<string, Record<string, number>>>;
   participants: Record<string, Participant>;
   notes: Record<string, Note>;
   /** Sequence number of the last event applied. */
@@ -161,6 +206,8 @@ export const LIMITS = {
   rooms: 60,
   announcement: 200,
   timerSeconds: 4 * 60 * 60,
+  dots: 50,
+  themes: 200,
 } as const;
 
 export function actorId(actor: Actor): string {
@@ -209,4 +256,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'no_room'
   | 'room_full'
-  | 'breakout_open';
+  | 'breakout_open'
+  | 'voting_closed'
+  | 'no_dots_left'
+  | 'option_full';

@@ -1,34 +1,53 @@
 // What each viewer may see. The server sends every socket only this, never all of it for the
-// client to hide. Facilitators see everything. Participants and the projector see notes of
-// anonymous activities without their author (except their own notes), and while a breakout
-// is open only the notes of the plenary and of their own room.
+// client to hide. Facilitators see everything. Participants and the projector do not see:
+// authors of notes in anonymous activities (except their own notes); notes of hidden (silent
+// brainstorming) activities but their own, until revealed; notes of other breakout rooms while
+// the rooms are open; anyone's dots but their own. Tallies and hidden-note counts reach them
+// as a `Projection`, and tallies only once results are revealed or live.
 import type { WorkshopEvent } from './events.ts';
-import { roomOf, type Note, type Viewer, type Workshop } from './model.ts';
+import { roomOf, type Note, type OptionResult, type Viewer, type Workshop } from './model.ts';
+import { resultsVisible, tally } from './voting.ts';
+
+type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'>;
 
 function viewerId(viewer: Viewer): string | null {
   return viewer.role === 'participant' ? viewer.participantId : null;
 }
 
-function isAnonymous(state: Workshop, activityId: string): boolean {
-  // An activity this state no longer knows is treated as anonymous: the safe side.
-  return state.activities.find((a) => a.id === activityId)?.anonymous ?? true;
+function activityOf(state: Workshop, activityId: string) {
+  return state.activities.find((a) => a.id === activityId);
 }
 
 /** The open breakout a room belongs to, if it is open. */
-function openBreakoutOfRoom(state: Workshop, roomId: string) {
+function openBreakoutOfRoom(state: Workshop, roomId: string | null) {
+  if (!roomId) return undefined;
   return state.activities.find((a) => a.breakout?.open && a.breakout.rooms.some((r) => r.id === roomId))?.breakout;
 }
 
-/** Whether notes of this room are hidden from this viewer right now. */
-function roomHidden(state: Workshop, roomId: string | null | undefined, viewer: Viewer): boolean {
-  if (!roomId || viewer.role === 'facilitator') return false;
+function inOtherRoom(state: Workshop, roomId: string | null, viewer: Viewer): boolean {
   const breakout = openBreakoutOfRoom(state, roomId);
   if (!breakout) return false;
   const id = viewerId(viewer);
   return !id || roomOf(breakout, id)?.id !== roomId;
 }
 
-function redactNote<N extends Omit<Note, 'order'>>(state: Workshop, note: N, viewer: Viewer): N {
+function isHidden(state: Workshop, note: NoteRef): boolean {
+  return activityOf(state, note.activityId)?.hidden ?? false;
+}
+
+/** Whether a viewer may see a note at all. */
+export function canSee(state: Workshop, note: NoteRef, viewer: Viewer): boolean {
+  if (viewer.role === 'facilitator') return true;
+  if (inOtherRoom(state, note.roomId, viewer)) return false;
+  return !isHidden(state, note) || note.authorId === viewerId(viewer);
+}
+
+function isAnonymous(state: Workshop, activityId: string): boolean {
+  // An activity this state no longer knows is treated as anonymous: the safe side.
+  return activityOf(state, activityId)?.anonymous ?? true;
+}
+
+function redactNote<N extends NoteRef>(state: Workshop, note: N, viewer: Viewer): N {
   if (viewer.role === 'facilitator') return note;
   if (note.authorId === viewerId(viewer) || !isAnonymous(state, note.activityId)) return note;
   return { ...note, authorId: null };
@@ -39,27 +58,40 @@ export function view(state: Workshop, viewer: Viewer): Workshop {
   if (viewer.role === 'facilitator') return state;
   const notes: Record<string, Note> = {};
   for (const note of Object.values(state.notes))
-    if (!roomHidden(state, note.roomId, viewer)) notes[note.id] = redactNote(state, note, viewer);
-  return { ...state, notes };
+    if (canSee(state, note, viewer)) notes[note.id] = redactNote(state, note, viewer);
+  const me = viewerId(viewer);
+  const ballots = Object.fromEntries(
+    Object.entries(state.ballots).map(([activityId, byVoter]) => [
+      activityId,
+      me && byVoter[me] ? { [me]: byVoter[me] } : {},
+    ]),
+  );
+  return { ...state, notes, ballots };
 }
 
-/** The room a note event is about, if any. */
-function noteRoomOf(event: WorkshopEvent): string | null | undefined {
+/** The note an event is about, as far as visibility goes; null if not a note event. */
+function noteRefOf(state: Workshop, event: WorkshopEvent): NoteRef | null | undefined {
   switch (event.type) {
     case 'note.added':
-      return event.note.roomId;
+      return event.note;
+    case 'note.deleted':
+      return event;
     case 'note.edited':
     case 'note.moved':
-    case 'note.deleted':
-      return event.roomId;
+    case 'note.grouped':
+      // Judged on the note as it is now; one gone since is hidden: the safe side.
+      return state.notes[event.noteId] ?? { activityId: event.activityId, roomId: 'roomId' in event ? event.roomId : null, authorId: null };
     default:
-      return undefined;
+      return null;
   }
 }
 
 /** One event as a viewer may see it, judged on the state after it; null if not at all. */
 export function viewEvent(state: Workshop, event: WorkshopEvent, viewer: Viewer): WorkshopEvent | null {
-  if (roomHidden(state, noteRoomOf(event), viewer)) return null;
+  if (event.type === 'vote.cast')
+    return viewer.role === 'facilitator' || viewerId(viewer) === event.participantId ? event : null;
+  const ref = noteRefOf(state, event);
+  if (ref && !canSee(state, ref, viewer)) return null;
   if (event.type === 'note.added') return { ...event, note: redactNote(state, event.note, viewer) };
   return event;
 }
@@ -80,46 +112,58 @@ export type Delivery =
 /** Whether an event changes what participants may see so much that they need a new view. */
 export function needsResync(event: WorkshopEvent): boolean {
   return (
-    (event.type === 'activity.updated' && event.anonymous !== undefined) ||
+    (event.type === 'activity.updated' && (event.anonymous !== undefined || event.hidden !== undefined)) ||
     event.type === 'breakout.closed' ||
     event.type === 'room.joined'
   );
 }
+
+const personal = (participantId: string | null, state: Workshop, event: WorkshopEvent): Delivery[] =>
+  participantId && state.participants[participantId]
+    ? [{ to: { kind: 'participant', participantId }, event }]
+    : [];
 
 /**
  * How to fan an event out so that each socket gets `viewEvent` for itself with as few
  * emits as possible. Pure; the server maps audiences to Socket.IO rooms.
  */
 export function deliveries(state: Workshop, event: WorkshopEvent): Delivery[] {
-  if (event.type === 'activity.updated' && event.anonymous !== undefined)
-    return [
-      { to: { kind: 'facilitators' }, event },
-      { to: { kind: 'public' }, resync: true },
-    ];
-  if (event.type === 'breakout.closed')
-    return [
-      { to: { kind: 'facilitators' }, event },
-      { to: { kind: 'public' }, resync: true },
-    ];
+  const facilitators: Delivery = { to: { kind: 'facilitators' }, event };
   if (event.type === 'room.joined')
     // Everyone learns who is where; the one who moved gets their new room's board.
     return [
       { to: { kind: 'everyone' }, event },
       { to: { kind: 'participant', participantId: event.participantId }, resync: true },
     ];
-  const roomId = noteRoomOf(event);
-  const inOpenRoom = !!roomId && !!openBreakoutOfRoom(state, roomId);
-  const crowd: Audience = inOpenRoom ? { kind: 'room', roomId: roomId! } : { kind: 'public' };
-  if (event.type === 'note.added') {
-    const author = event.note.authorId;
-    const anonymous = author !== null && isAnonymous(state, event.note.activityId);
-    if (!inOpenRoom && !anonymous) return [{ to: { kind: 'everyone' }, event }];
-    const out: Delivery[] = [{ to: { kind: 'facilitators' }, event }];
-    if (!anonymous) return [...out, { to: crowd, event }];
-    out.push({ to: { ...crowd, except: author ?? undefined }, event: { ...event, note: { ...event.note, authorId: null } } });
-    if (author && state.participants[author]) out.push({ to: { kind: 'participant', participantId: author }, event });
-    return out;
+  if (needsResync(event)) return [facilitators, { to: { kind: 'public' }, resync: true }];
+  if (event.type === 'vote.cast') return [facilitators, ...personal(event.participantId, state, event)];
+  const ref = noteRefOf(state, event);
+  if (!ref) return [{ to: { kind: 'everyone' }, event }];
+  // A hidden activity's notes go to their author alone (and the facilitators).
+  if (isHidden(state, ref)) return [facilitators, ...personal(ref.authorId, state, event)];
+  const inOpenRoom = !!openBreakoutOfRoom(state, ref.roomId);
+  const crowd: Audience = inOpenRoom ? { kind: 'room', roomId: ref.roomId! } : { kind: 'public' };
+  const author = ref.authorId;
+  const anonymous = event.type === 'note.added' && author !== null && isAnonymous(state, ref.activityId);
+  if (!anonymous) return inOpenRoom ? [facilitators, { to: crowd, event }] : [{ to: { kind: 'everyone' }, event }];
+  const redacted: WorkshopEvent = event.type === 'note.added' ? { ...event, note: { ...event.note, authorId: null } } : event;
+  return [facilitators, { to: { ...crowd, except: author ?? undefined }, event: redacted }, ...personal(author, state, event)];
+}
+
+/** What participants and the projector get instead of what they may not see. */
+export interface Projection {
+  /** Rankings of activities whose results are revealed or live. */
+  results: Record<string, OptionResult[]>;
+  /** How many notes hidden activities hold. */
+  hiddenCounts: Record<string, number>;
+}
+
+export function projection(state: Workshop): Projection {
+  const out: Projection = { results: {}, hiddenCounts: {} };
+  for (const activity of state.activities) {
+    if (resultsVisible(activity)) out.results[activity.id] = tally(state, activity.id);
+    if (activity.hidden)
+      out.hiddenCounts[activity.id] = Object.values(state.notes).filter((n) => n.activityId === activity.id).length;
   }
-  if (inOpenRoom) return [{ to: { kind: 'facilitators' }, event }, { to: crowd, event }];
-  return [{ to: { kind: 'everyone' }, event }];
+  return out;
 }

@@ -53,6 +53,7 @@ export function optimisticNotes(
           authorId,
           text,
           roomId: roomId ?? null,
+          themeId: null,
           ...(owner !== undefined && { owner }),
           ...(due !== undefined && { due }),
           createdAt: 0,
