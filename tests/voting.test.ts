@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parseCommand } from '../shared/schema.ts';
 import { ORG_KINDS, FACILITATOR_ID, notesOf, type OrgKind, type Workshop } from '../shared/workshop/model.ts';
 import { deliveries, projection, view, viewEvent } from '../shared/workshop/view.ts';
-import { dotsUsed, optionsOf, resultsVisible, tally } from '../shared/workshop/voting.ts';
+import { averageRating, dotsUsed, optionsOf, resultsVisible, tally } from '../shared/workshop/voting.ts';
 import { facilitator, joinedEvent, participant, projector, story, type Story } from './helpers/builders.ts';
 
 const ANNA = 'p-anna'; // Nybro kommun
@@ -584,3 +584,37 @@ importing.run();
 silent.run();
 themes.run();
 rating.run();
+
+const evaluation = suite('the evaluation round');
+
+evaluation('the average rating counts only the comments that carry one', () => {
+  assert.is(averageRating([]), null);
+  assert.is(averageRating([{}, { rating: undefined }]), null);
+  const result = averageRating([{ rating: 5 }, { rating: 4 }, {}, { rating: 4 }]);
+  assert.equal(result, { average: 13 / 3, count: 3 });
+});
+
+evaluation.run();
+
+const fairness = suite('whose dots count');
+
+fairness('a participant the facilitator removes no longer counts in the ranking', () => {
+  const s = prioritisation();
+  place(s, ANNA, NARA, NARA);
+  place(s, BERTIL, BARN);
+  s.must(facilitator, { type: 'participant.remove', participantId: ANNA });
+  const ranking = tally(s.state, PRIO);
+  assert.is(ranking.find((r) => r.optionId === NARA)!.total, 0);
+  assert.is(ranking[0].optionId, BARN);
+});
+
+fairness('nobody votes on a note they may not see', () => {
+  const s = story({ agenda: ['swot'], participants: [ANNA, BERTIL] });
+  s.must(facilitator, { type: 'activity.update', activityId: 'swot-1', hidden: true });
+  s.must(anna, { type: 'note.add', noteId: 'note-secret', activityId: 'swot-1', columnId: 's', text: 'Tyst idé' });
+  s.must(facilitator, { type: 'voting.start', activityId: 'swot-1', dotsPerPerson: 3, maxPerOption: 1 });
+  assert.is(vote(s, BERTIL, 'note-secret', 1, 'swot-1'), 'not_found', 'hidden from Bertil');
+  assert.is(vote(s, ANNA, 'note-secret', 1, 'swot-1'), 'ok', 'Anna sees her own');
+});
+
+fairness.run();

@@ -4,6 +4,7 @@ import type { Command } from '../schema.ts';
 import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import type { WorkshopEvent } from './events.ts';
 import { FACILITATOR_ID, LIMITS, type Actor, type Workshop } from './model.ts';
+import { canSee } from './view.ts';
 import { dotsUsed, optionsOf } from './voting.ts';
 
 type VotingCommand = Extract<
@@ -83,6 +84,9 @@ function castVote(state: Workshop, command: Extract<Command, { type: 'vote.cast'
   if (!voting.open) return refuse('voting_closed');
   // Checked against the options as they are now: a dot never lands on a removed option.
   if (!optionsOf(state, activity).some((o) => o.id === command.optionId)) return refuse('not_found', 'option');
+  // A note the voter may not see (hidden, or in another room) is not theirs to vote on.
+  const note = state.notes[command.optionId];
+  if (note && !canSee(state, note, actor)) return refuse('not_found', 'option');
   const mine = state.ballots[activity.id]?.[actor.participantId]?.[command.optionId] ?? 0;
   if (command.delta === -1 && mine === 0) return accept();
   if (command.delta === 1) {

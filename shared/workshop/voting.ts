@@ -39,6 +39,8 @@ export function tally(state: Workshop, activityId: string): OptionResult[] {
   );
   let all = 0;
   for (const [participantId, ballot] of Object.entries(state.ballots[activityId] ?? {})) {
+    // Someone the facilitator removed no longer counts.
+    if (state.participants[participantId]?.removed) continue;
     const kind = state.participants[participantId]?.orgKind ?? 'annan';
     for (const [optionId, dots] of Object.entries(ballot)) {
       const result = results.get(optionId);
@@ -54,6 +56,18 @@ export function tally(state: Workshop, activityId: string): OptionResult[] {
     r.share = all ? r.total / all : 0;
   });
   return ranked;
+}
+
+/** The evaluation's average rating (1–5) and how many gave one, from the notes given. */
+export function averageRating(notes: Iterable<{ rating?: number }>): { average: number; count: number } | null {
+  let sum = 0;
+  let count = 0;
+  for (const n of notes) {
+    if (typeof n.rating !== 'number') continue;
+    sum += n.rating;
+    count += 1;
+  }
+  return count ? { average: sum / count, count } : null;
 }
 
 /** Whether participants and the projector may see an activity's results now. */
