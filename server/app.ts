@@ -8,6 +8,7 @@ import type { CreatedWorkshop, JoinInfo } from '../shared/protocol.ts';
 import { CreateWorkshop, parse } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language } from '../shared/workshop/model.ts';
+import { exportSummary, isExportFormat } from './export/index.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { Workshops } from './workshops.ts';
@@ -33,6 +34,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 
 function fail(res: Response, error: ErrorCode, lang: Language = 'sv', params: Record<string, string> = {}) {
   res.status(STATUS[error] ?? 500).json({ ok: false, error, message: translate(lang, `error.${error}`, params) });
+}
+
+/** The key of `Authorization: Bearer <key>`, or null when there is none. */
+function bearer(req: Request): string | null {
+  const match = /^Bearer +(\S{1,200})\s*$/i.exec(req.get('authorization') ?? '');
+  return match ? match[1] : null;
 }
 
 function origin(req: Request) {
@@ -102,6 +109,31 @@ export function createApp(options: AppOptions) {
       errorCorrectionLevel: 'M',
     });
     res.type('image/svg+xml').set('Cache-Control', 'no-store').send(svg);
+  });
+
+  // The summary, for the facilitator only: no credentials 401 (nothing is looked up), an unknown
+  // workshop 404, a wrong key 403.
+  app.get('/api/workshops/:id/summary.:format', async (req, res) => {
+    const format = String(req.params.format);
+    const key = bearer(req);
+    if (key === null) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return fail(res, 'unauthorized');
+    }
+    const workshop = workshops.get(req.params.id);
+    if (!workshop || !isExportFormat(format)) return fail(res, 'not_found');
+    if (!workshops.isFacilitatorKey(workshop.id, key)) return fail(res, 'forbidden', workshop.language);
+    const out = await exportSummary(workshop, format, { includeNames: req.query.names !== '0' });
+    const inline = format === 'html' && req.query.inline === '1';
+    res.set({
+      'Content-Type': out.contentType,
+      'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${out.fileName}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // The page must never run a script or fetch anything, whatever a note says.
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    });
+    res.send(out.body);
   });
 
   app.use('/api', (_req, res) => fail(res, 'not_found'));

@@ -1,0 +1,139 @@
+// The summary as a Word document: real headings, bullet lists and tables (Word and LibreOffice).
+import {
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+  type ParagraphChild,
+} from 'docx';
+import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { clean, labelled, oneLine } from './text.ts';
+
+type Block = Paragraph | Table;
+// Levels as in the Markdown (1 the title, 2 a section); Word's are one lower under its Title.
+const LEVELS = [HeadingLevel.TITLE, HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3] as const;
+
+const heading = (level: 1 | 2 | 3 | 4, text: string) => new Paragraph({ text: oneLine(text), heading: LEVELS[level - 1] });
+
+/** Runs of free text; a newline in it becomes a line break, never anything else. */
+const runs = (text: string, options: { bold?: boolean; italics?: boolean } = {}): TextRun[] =>
+  clean(text)
+    .trim()
+    .split('\n')
+    .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined, ...options }));
+
+const para = (children: ParagraphChild[]) => new Paragraph({ children });
+const fact = (label: string, value: string) => para([new TextRun({ text: `${label}: `, bold: true }), ...runs(value)]);
+
+function note(n: NoteItem, labels: Labels, withColumn: boolean): Paragraph {
+  const meta = [n.rating !== null ? `${labels.rating} ${n.rating}` : '', n.votes !== null ? `${labels.votes}: ${n.votes}` : ''].filter(Boolean);
+  const children: ParagraphChild[] = [
+    ...(withColumn ? [new TextRun({ text: `${labelled(oneLine(n.column))} `, italics: true })] : []),
+    ...runs(n.text),
+    ...(meta.length ? [new TextRun({ text: ` (${meta.join(', ')})` })] : []),
+    ...(n.author ? [new TextRun({ text: ` — ${oneLine(n.author)}`, italics: true })] : []),
+  ];
+  return new Paragraph({ children, bullet: { level: 0 } });
+}
+
+function board(b: Board, level: 3 | 4, labels: Labels): Block[] {
+  const out: Block[] = [];
+  for (const t of b.themes) {
+    const votes = t.votes !== null ? ` (${labels.votes}: ${t.votes})` : '';
+    out.push(heading(level, `${labels.theme}: ${t.name}${votes}`), ...t.notes.map((n) => note(n, labels, b.mixed)));
+  }
+  for (const c of b.columns) {
+    out.push(heading(level, c.title));
+    out.push(...(c.notes.length ? c.notes.map((n) => note(n, labels, false)) : [para(runs(labels.noNotes, { italics: true }))]));
+  }
+  return out;
+}
+
+function table(head: string[], rows: string[][]): Table {
+  const cell = (text: string, bold = false) => new TableCell({ children: [para(runs(text, { bold }))] });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [
+      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
+      ...rows.map((r) => new TableRow({ children: r.map((v) => cell(v)) })),
+    ],
+  });
+}
+
+function ranking(rows: RankingRow[], labels: Labels): Block[] {
+  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
+  const body = rows.map((r) => [String(r.rank), oneLine(r.text), String(r.votes), r.share, ...r.byKind.map((k) => String(k.votes))]);
+  return [heading(3, labels.results), table([labels.rank, labels.option, labels.votes, labels.share, ...kinds], body)];
+}
+
+function room(r: RoomBlock, labels: Labels): Block[] {
+  const out: Block[] = [heading(3, `${labels.room}: ${r.name}`)];
+  if (r.reporter) out.push(fact(labels.reporter, oneLine(r.reporter)));
+  if (r.members.length) out.push(fact(labels.members, r.members.map(oneLine).join(', ')));
+  if (r.summary.trim()) out.push(para(runs(labels.roomSummary, { bold: true })), para(runs(r.summary)));
+  return [...out, ...board(r.board, 4, labels)];
+}
+
+function section(s: ActivitySection, labels: Labels): Block[] {
+  const out: Block[] = [heading(2, `${s.number}. ${s.title}`)];
+  if (s.questions.length === 1) out.push(fact(labels.question, oneLine(s.questions[0])));
+  if (s.questions.length > 1) out.push(para(runs(`${labels.questions}:`, { bold: true })), ...s.questions.map((q, i) => para(runs(`${i + 1}. ${oneLine(q)}`))));
+  const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
+  if (s.rooms.length && plenary.length) out.push(heading(3, labels.plenary));
+  out.push(...plenary, ...s.rooms.flatMap((r) => room(r, labels)));
+  if (s.ranking) out.push(...ranking(s.ranking, labels));
+  if (s.rating) out.push(fact(labels.averageRating, s.rating));
+  if (s.summary.trim()) out.push(heading(3, labels.summary), para(runs(s.summary)));
+  return out;
+}
+
+function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => Block[]): Block[] {
+  if (!groups.some((g) => g.items.length || g.summary.trim())) return [];
+  const out: Block[] = [heading(2, title)];
+  for (const g of groups) {
+    if (groups.length > 1) out.push(heading(3, g.title));
+    if (g.summary.trim()) out.push(para(runs(g.summary)));
+    if (g.items.length) out.push(...body(g.items));
+  }
+  return out;
+}
+
+function front(o: Outline): Block[] {
+  const { labels, attendance: a } = o;
+  const groups = a.groups.map((g) => {
+    const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+    return new Paragraph({
+      bullet: { level: 0 },
+      children: [new TextRun({ text: oneLine(g.organisation), bold: true }), new TextRun(` (${g.kindLabel}): ${who}`)],
+    });
+  });
+  return [
+    heading(1, o.title),
+    ...o.info.map((i) => fact(i.label, i.value)),
+    heading(2, labels.attendance),
+    ...(a.namesLeftOut ? [para(runs(labels.namesLeftOut, { italics: true }))] : []),
+    ...groups,
+  ];
+}
+
+export function renderDocx(o: Outline): Promise<Buffer> {
+  const { labels } = o;
+  const children: Block[] = [
+    ...front(o),
+    ...o.sections.flatMap((s) => section(s, labels)),
+    ...part(labels.decisions, o.decisions, (items) => items.map((n) => note(n, labels, false))),
+    ...part(labels.nextSteps, o.nextSteps, (items) => [table([labels.what, labels.who, labels.when], items.map((s) => [s.what, s.who, s.when]))]),
+  ];
+  const doc = new Document({
+    title: oneLine(o.title),
+    creator: 'Verkstad',
+    styles: { default: { document: { run: { font: 'Calibri', size: 22 } } } },
+    sections: [{ properties: { page: { size: { width: 11906, height: 16838 } } }, children }],
+  });
+  return Packer.toBuffer(doc);
+}

@@ -1,0 +1,151 @@
+// The summary as one standalone HTML page: no external resources, prints to a clean A4 PDF.
+import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { escapeHtml as esc, labelled, oneLine } from './text.ts';
+
+const STYLE = `
+@page { size: A4; margin: 20mm 18mm; }
+html { font: 11pt/1.45 "Segoe UI", Calibri, Arial, sans-serif; color: #111; background: #fff; }
+body { max-width: 48em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 20pt; margin: 0 0 .4em; }
+h2 { font-size: 15pt; margin: 1.6em 0 .4em; border-bottom: 1px solid #999; padding-bottom: .15em; }
+h3 { font-size: 12.5pt; margin: 1.2em 0 .3em; }
+h4 { font-size: 11pt; margin: 1em 0 .2em; }
+h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+dl.info { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; }
+dl.info dt { font-weight: 600; }
+dl.info dd { margin: 0; }
+ul { margin: .2em 0 .6em; padding-left: 1.3em; }
+li { margin: .15em 0; break-inside: avoid; }
+.author, .meta { color: #444; }
+.column { font-style: italic; }
+table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; font-size: 10pt; }
+th, td { border: 1px solid #888; padding: .25em .45em; text-align: left; vertical-align: top; }
+td.n { text-align: right; white-space: nowrap; }
+tr { break-inside: avoid; }
+.room { border-left: 3px solid #bbb; padding-left: .8em; margin: 1em 0; }
+.empty { color: #666; font-style: italic; }
+.text { white-space: pre-wrap; }
+@media print { body { margin: 0; max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+`;
+
+const tag = (name: string, body: string, attrs = '') => `<${name}${attrs}>${body}</${name}>`;
+const data = (name: string, value: string) => ` data-${name}="${esc(value)}"`;
+const text = (value: string) => tag('span', esc(value.trim()), ' class="text"');
+
+function note(n: NoteItem, labels: Labels, withColumn: boolean): string {
+  const column = withColumn ? tag('span', esc(labelled(oneLine(n.column))), ' class="column"') + ' ' : '';
+  const meta = [
+    n.rating !== null ? `${labels.rating} ${n.rating}` : '',
+    n.votes !== null ? `${labels.votes}: ${n.votes}` : '',
+  ].filter(Boolean);
+  const extra = meta.length ? ` <span class="meta">(${esc(meta.join(', '))})</span>` : '';
+  const author = n.author ? ` <span class="author">— ${esc(oneLine(n.author))}</span>` : '';
+  return tag('li', `${column}${text(n.text)}${extra}${author}`);
+}
+
+const list = (items: string[]) => tag('ul', items.join(''));
+
+function board(b: Board, level: number, labels: Labels): string {
+  const h = `h${level}`;
+  const themes = b.themes.map((t) => {
+    const votes = t.votes !== null ? ` (${esc(labels.votes)}: ${t.votes})` : '';
+    const title = tag(h, `${esc(labels.theme)}: ${esc(oneLine(t.name))}${votes}`);
+    return tag('div', title + list(t.notes.map((n) => note(n, labels, b.mixed))), ` class="theme"${data('theme', t.id)}`);
+  });
+  const columns = b.columns.map((c) => {
+    const notes = c.notes.length ? list(c.notes.map((n) => note(n, labels, false))) : tag('p', esc(labels.noNotes), ' class="empty"');
+    return tag('div', tag(h, esc(oneLine(c.title))) + notes, ` class="column-block"${data('column', c.id)}`);
+  });
+  return [...themes, ...columns].join('\n');
+}
+
+function room(r: RoomBlock, labels: Labels): string {
+  const facts = [
+    r.reporter ? tag('p', `<strong>${esc(labels.reporter)}:</strong> ${esc(oneLine(r.reporter))}`) : '',
+    r.members.length ? tag('p', `<strong>${esc(labels.members)}:</strong> ${esc(r.members.map(oneLine).join(', '))}`) : '',
+    r.summary.trim() ? tag('p', `<strong>${esc(labels.roomSummary)}</strong><br>${text(r.summary)}`) : '',
+  ].join('');
+  const title = tag('h3', `${esc(labels.room)}: ${esc(oneLine(r.name))}`);
+  return tag('section', title + facts + board(r.board, 4, labels), ` class="room"${data('room', r.id)}`);
+}
+
+function ranking(rows: RankingRow[], labels: Labels): string {
+  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
+  const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds].map((h) => tag('th', esc(h), ' scope="col"'));
+  const num = (v: string | number) => tag('td', esc(String(v)), ' class="n"');
+  const body = rows.map((r) =>
+    tag('tr', [num(r.rank), tag('td', esc(oneLine(r.text))), num(r.votes), num(r.share), ...r.byKind.map((k) => num(k.votes))].join('')),
+  );
+  return tag('h3', esc(labels.results)) + tag('table', tag('thead', tag('tr', head.join(''))) + tag('tbody', body.join('')), ' class="ranking"');
+}
+
+function section(s: ActivitySection, labels: Labels): string {
+  const out = [tag('h2', `${s.number}. ${esc(oneLine(s.title))}`)];
+  if (s.questions.length === 1) out.push(tag('p', `<strong>${esc(labels.question)}:</strong> ${esc(oneLine(s.questions[0]))}`));
+  if (s.questions.length > 1)
+    out.push(tag('p', `<strong>${esc(labels.questions)}:</strong>`) + tag('ol', s.questions.map((q) => tag('li', esc(oneLine(q)))).join('')));
+  const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
+  if (s.rooms.length && plenary) out.push(tag('h3', esc(labels.plenary)));
+  out.push(plenary, ...s.rooms.map((r) => room(r, labels)));
+  if (s.ranking) out.push(ranking(s.ranking, labels));
+  if (s.rating) out.push(tag('p', `<strong>${esc(labels.averageRating)}:</strong> ${esc(s.rating)}`));
+  if (s.summary.trim()) out.push(tag('h3', esc(labels.summary)) + tag('p', text(s.summary)));
+  return tag('section', out.join('\n'), ` class="activity"${data('activity', s.id)}`);
+}
+
+function part<T>(title: string, cls: string, groups: PartGroup<T>[], body: (items: T[]) => string): string {
+  if (!groups.some((g) => g.items.length || g.summary.trim())) return '';
+  const out = [tag('h2', esc(title))];
+  for (const g of groups) {
+    if (groups.length > 1) out.push(tag('h3', esc(oneLine(g.title))));
+    if (g.summary.trim()) out.push(tag('p', text(g.summary)));
+    if (g.items.length) out.push(body(g.items));
+  }
+  return tag('section', out.join('\n'), ` class="${cls}"`);
+}
+
+function nextSteps(items: Outline['nextSteps'][number]['items'], labels: Labels): string {
+  const head = [labels.what, labels.who, labels.when].map((h) => tag('th', esc(h), ' scope="col"')).join('');
+  const rows = items.map((s) => tag('tr', [s.what, s.who, s.when].map((v) => tag('td', text(v))).join('')));
+  return tag('table', tag('thead', tag('tr', head)) + tag('tbody', rows.join('')), ' class="next-steps"');
+}
+
+function header(o: Outline): string {
+  const info = o.info.map((i) => tag('dt', esc(i.label)) + tag('dd', text(i.value))).join('');
+  return tag('h1', esc(oneLine(o.title))) + (info ? tag('dl', info, ' class="info"') : '');
+}
+
+function attendance(o: Outline): string {
+  const { labels, attendance: a } = o;
+  const rows = a.groups.map((g) => {
+    const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+    return tag('li', `<strong>${esc(oneLine(g.organisation))}</strong> (${esc(g.kindLabel)}): ${esc(who)}`);
+  });
+  const note = a.namesLeftOut ? tag('p', esc(labels.namesLeftOut), ' class="empty"') : '';
+  return tag('section', tag('h2', esc(labels.attendance)) + note + list(rows), ' class="attendance"');
+}
+
+export function renderHtml(o: Outline): string {
+  const { labels } = o;
+  const body = [
+    header(o),
+    attendance(o),
+    ...o.sections.map((s) => section(s, labels)),
+    part(labels.decisions, 'decisions', o.decisions, (items) => list(items.map((n) => note(n, labels, false)))),
+    part(labels.nextSteps, 'next-steps', o.nextSteps, (items) => nextSteps(items, labels)),
+  ].join('\n');
+  return `<!doctype html>
+<html lang="${o.language}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(oneLine(o.title))}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

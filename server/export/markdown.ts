@@ -1,0 +1,116 @@
+// The summary as Markdown: minutes to paste into an e-mail, a wiki or a document.
+import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { escapeMarkdown as md, labelled, markdownLine as line } from './text.ts';
+
+const heading = (level: number, text: string) => `${'#'.repeat(level)} ${text}`;
+
+/** A list item; a note over several lines stays one item (hard breaks, indented). */
+const item = (text: string) => `- ${text.split('\n').join('  \n  ')}`;
+
+/** A paragraph of free text (summaries), kept as the facilitator wrote it. */
+const paragraph = (text: string) => md(text.trim()).split('\n').join('  \n');
+
+function noteText(note: NoteItem, labels: Labels, withColumn: boolean): string {
+  const column = withColumn ? `*${line(labelled(note.column))}* ` : '';
+  const rating = note.rating !== null ? ` (${labels.rating} ${note.rating})` : '';
+  const votes = note.votes !== null ? ` (${labels.votes}: ${note.votes})` : '';
+  const author = note.author ? ` — ${line(note.author)}` : '';
+  return item(`${column}${md(note.text)}${rating}${votes}${author}`);
+}
+
+function board(b: Board, level: number, labels: Labels): string[] {
+  const out: string[] = [];
+  for (const theme of b.themes) {
+    const votes = theme.votes !== null ? ` (${labels.votes}: ${theme.votes})` : '';
+    out.push(heading(level, `${labels.theme}: ${line(theme.name)}${votes}`), '');
+    out.push(...theme.notes.map((n) => noteText(n, labels, b.mixed)), '');
+  }
+  for (const column of b.columns) {
+    out.push(heading(level, line(column.title)), '');
+    out.push(...(column.notes.length ? column.notes.map((n) => noteText(n, labels, false)) : [`*${labels.noNotes}*`]), '');
+  }
+  return out;
+}
+
+function room(r: RoomBlock, labels: Labels): string[] {
+  const out = [heading(3, `${labels.room}: ${line(r.name)}`), ''];
+  const facts = [
+    r.reporter ? `**${labels.reporter}:** ${line(r.reporter)}` : '',
+    r.members.length ? `**${labels.members}:** ${r.members.map(line).join(', ')}` : '',
+  ].filter(Boolean);
+  if (facts.length) out.push(facts.join('  \n'), '');
+  if (r.summary.trim()) out.push(`**${labels.roomSummary}**`, '', paragraph(r.summary), '');
+  return [...out, ...board(r.board, 4, labels)];
+}
+
+function ranking(rows: RankingRow[], labels: Labels): string[] {
+  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
+  const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds];
+  const body = rows.map((r) => [String(r.rank), line(r.text), String(r.votes), r.share, ...r.byKind.map((k) => String(k.votes))]);
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [heading(3, labels.results), '', row(head), row(head.map(() => '---')), ...body.map(row), ''];
+}
+
+function section(s: ActivitySection, labels: Labels): string[] {
+  const out = [heading(2, `${s.number}. ${line(s.title)}`), ''];
+  if (s.questions.length === 1) out.push(`**${labels.question}:** ${line(s.questions[0])}`, '');
+  if (s.questions.length > 1) out.push(`**${labels.questions}:**`, '', ...s.questions.map((q, i) => `${i + 1}. ${line(q)}`), '');
+  const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
+  if (s.rooms.length && plenary.length) out.push(heading(3, labels.plenary), '');
+  out.push(...plenary);
+  for (const r of s.rooms) out.push(...room(r, labels));
+  if (s.ranking) out.push(...ranking(s.ranking, labels));
+  if (s.rating) out.push(`**${labels.averageRating}:** ${s.rating}`, '');
+  if (s.summary.trim()) out.push(heading(3, labels.summary), '', paragraph(s.summary), '');
+  return out;
+}
+
+/** Decisions or next steps: one heading, a sub-heading per activity only when there are several. */
+function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => string[]): string[] {
+  if (!groups.some((g) => g.items.length || g.summary.trim())) return [];
+  const out = [heading(2, title), ''];
+  for (const g of groups) {
+    if (groups.length > 1) out.push(heading(3, line(g.title)), '');
+    if (g.summary.trim()) out.push(paragraph(g.summary), '');
+    if (g.items.length) out.push(...body(g.items), '');
+  }
+  return out;
+}
+
+function nextSteps(items: Outline['nextSteps'][number]['items'], labels: Labels): string[] {
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    row([labels.what, labels.who, labels.when]),
+    row(['---', '---', '---']),
+    ...items.map((s) => row([line(s.what), line(s.who), line(s.when)])),
+  ];
+}
+
+function titleBlock(o: Outline): string[] {
+  const out = [heading(1, line(o.title)), ''];
+  if (o.info.length) out.push(o.info.map((i) => `**${i.label}:** ${line(i.value)}`).join('  \n'), '');
+  return out;
+}
+
+function attendance(o: Outline): string[] {
+  const { labels, attendance: a } = o;
+  const out = [heading(2, labels.attendance), ''];
+  if (a.namesLeftOut) out.push(`*${labels.namesLeftOut}*`, '');
+  for (const g of a.groups) {
+    const who = g.names.length ? g.names.map(line).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+    out.push(`- **${line(g.organisation)}** (${g.kindLabel}): ${who}`);
+  }
+  return [...out, ''];
+}
+
+export function renderMarkdown(o: Outline): string {
+  const { labels } = o;
+  const lines = [
+    ...titleBlock(o),
+    ...attendance(o),
+    ...o.sections.flatMap((s) => section(s, labels)),
+    ...part(labels.decisions, o.decisions, (items) => items.map((n) => noteText(n, labels, false))),
+    ...part(labels.nextSteps, o.nextSteps, (items) => nextSteps(items, labels)),
+  ];
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}

@@ -1,0 +1,272 @@
+// The workshop summary as one structure, a pure function of the state: every format renders it.
+import { DICTIONARIES, translate, type MessageKey } from '../../shared/i18n/index.ts';
+import {
+  FACILITATOR_ID,
+  ORG_KINDS,
+  notesOf,
+  type Activity,
+  type ActivityKind,
+  type Language,
+  type Note,
+  type OrgKind,
+  type Workshop,
+} from '../../shared/workshop/model.ts';
+import { averageRating, optionsOf, tally } from '../../shared/workshop/voting.ts';
+import { boardOf, columnTitle, noteItem, type Board, type NoteItem, type Naming } from './board.ts';
+
+export type { Board, ColumnBlock, NoteItem, ThemeBlock } from './board.ts';
+
+type ExportKey = Extract<MessageKey, `export.${string}`> extends `export.${infer K}` ? K : never;
+export type Labels = Record<ExportKey, string>;
+
+export interface OutlineOptions {
+  /** Participants' names in attendance, rooms and on notes; off for GDPR-minded groups. */
+  includeNames: boolean;
+}
+
+export interface AttendanceGroup {
+  organisation: string;
+  kind: OrgKind;
+  kindLabel: string;
+  /** Empty when names are left out. */
+  names: string[];
+  count: number;
+}
+
+export interface RoomBlock {
+  id: string;
+  name: string;
+  reporter: string | null;
+  members: string[];
+  summary: string;
+  board: Board;
+}
+
+export interface RankingRow {
+  rank: number;
+  optionId: string;
+  text: string;
+  /** Where the option came from when it is a note (CSV rows tell it). */
+  note: { column: string; room: string; theme: string; author: string | null } | null;
+  votes: number;
+  share: string;
+  byKind: Array<{ kind: OrgKind; label: string; votes: number }>;
+}
+
+export interface ActivitySection {
+  number: number;
+  id: string;
+  kind: ActivityKind;
+  title: string;
+  /** A brainstorm's questions (its columns), or empty. */
+  questions: string[];
+  /** Notes written outside any room. Empty when the notes are the ranking's options. */
+  board: Board;
+  rooms: RoomBlock[];
+  ranking: RankingRow[] | null;
+  /** Evaluation: "4,2 av 5 (7 svar)", or null. */
+  rating: string | null;
+  summary: string;
+}
+
+export interface NextStep {
+  id: string;
+  column: string;
+  what: string;
+  who: string;
+  when: string;
+  author: string | null;
+}
+
+/** Decisions or next steps of one activity: the minutes' own parts, after the sections. */
+export interface PartGroup<T> {
+  id: string;
+  title: string;
+  summary: string;
+  items: T[];
+}
+
+export interface Outline {
+  language: Language;
+  labels: Labels;
+  title: string;
+  /** Date, place, purpose and goal, those that are filled in. */
+  info: Array<{ label: string; value: string }>;
+  attendance: { groups: AttendanceGroup[]; total: number; namesLeftOut: boolean };
+  sections: ActivitySection[];
+  decisions: PartGroup<NoteItem>[];
+  nextSteps: PartGroup<NextStep>[];
+}
+
+/** The export's labels in a language, from the dictionaries' `export.*` keys. */
+export function labelsFor(lang: Language): Labels {
+  const keys = Object.keys(DICTIONARIES.sv).filter((k) => k.startsWith('export.')) as MessageKey[];
+  return Object.fromEntries(keys.map((k) => [k.slice('export.'.length), translate(lang, k)])) as Labels;
+}
+
+const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
+const percent = (lang: Language, share: number) =>
+  new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 0 }).format(share);
+const decimal = (lang: Language, value: number) =>
+  new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+
+/** Activities whose notes are the minutes' own parts rather than a numbered section. */
+const OWN_PART: ReadonlySet<ActivityKind> = new Set(['decisions', 'actions']);
+
+interface Context {
+  state: Workshop;
+  lang: Language;
+  labels: Labels;
+  includeNames: boolean;
+}
+
+/** The summary of a workshop: what every export format renders. */
+export function outline(state: Workshop, options: OutlineOptions): Outline {
+  const lang = state.language;
+  const ctx: Context = { state, lang, labels: labelsFor(lang), includeNames: options.includeNames };
+  const boards = state.activities.filter((a) => !OWN_PART.has(a.kind));
+  return {
+    language: lang,
+    labels: ctx.labels,
+    title: state.title,
+    info: info(ctx),
+    attendance: attendance(ctx),
+    sections: boards.map((a, i) => section(ctx, a, i + 1)),
+    decisions: ownPart(ctx, 'decisions', (n, naming, a) => noteItem(n, naming, columnTitle(a, n.columnId))),
+    nextSteps: ownPart(ctx, 'actions', (n, naming, a) => ({
+      id: n.id,
+      column: columnTitle(a, n.columnId),
+      what: n.text,
+      who: n.owner ?? '',
+      when: n.due ?? '',
+      author: naming.authorOf(n),
+    })),
+  };
+}
+
+function info({ state, labels }: Context): Outline['info'] {
+  const rows = [
+    { label: labels.date, value: state.date },
+    { label: labels.place, value: state.place },
+    { label: labels.purpose, value: state.purpose },
+    { label: labels.goal, value: state.goal },
+  ];
+  return rows.filter((r) => r.value.trim() !== '');
+}
+
+/** Närvarande: by kind of organisation (kommun, region, …), then organisation by name. */
+function attendance({ state, lang, includeNames }: Context): Outline['attendance'] {
+  const groups = new Map<string, AttendanceGroup>();
+  const present = Object.values(state.participants).filter((p) => !p.removed);
+  for (const p of present.sort((a, b) => a.joinedAt - b.joinedAt)) {
+    const key = `${p.orgKind}\u0000${p.organisation.trim().toLocaleLowerCase(lang)}`;
+    const group = groups.get(key) ?? {
+      organisation: p.organisation.trim(),
+      kind: p.orgKind,
+      kindLabel: translate(lang, `orgKind.${p.orgKind}`),
+      names: [],
+      count: 0,
+    };
+    if (includeNames) group.names.push(p.name);
+    group.count += 1;
+    groups.set(key, group);
+  }
+  const order = (g: AttendanceGroup) => ORG_KINDS.indexOf(g.kind);
+  const sorted = [...groups.values()].sort(
+    (a, b) => order(a) - order(b) || a.organisation.localeCompare(b.organisation, LOCALES[lang]),
+  );
+  return { groups: sorted, total: present.length, namesLeftOut: !includeNames };
+}
+
+function nameOf({ state, lang }: Context, participantId: string | null): string | null {
+  if (!participantId) return null;
+  if (participantId === FACILITATOR_ID) return translate(lang, 'role.facilitator');
+  return state.participants[participantId]?.name ?? null;
+}
+
+function naming(ctx: Context, activity: Activity, votes: Map<string, number> | null): Naming {
+  const named = ctx.includeNames && !activity.anonymous;
+  return {
+    authorOf: (note) => (named ? nameOf(ctx, note.authorId) : null),
+    votesOf: (optionId) => (votes ? (votes.get(optionId) ?? 0) : null),
+  };
+}
+
+function ranking(ctx: Context, activity: Activity): RankingRow[] | null {
+  if (!activity.voting) return null;
+  const texts = new Map(optionsOf(ctx.state, activity).map((o) => [o.id, o.text]));
+  const names = naming(ctx, activity, null);
+  return tally(ctx.state, activity.id).map((r) => ({
+    rank: r.rank,
+    optionId: r.optionId,
+    text: texts.get(r.optionId) ?? '',
+    note: optionNote(ctx, activity, r.optionId, names),
+    votes: r.total,
+    share: percent(ctx.lang, r.share),
+    byKind: ORG_KINDS.map((kind) => ({ kind, label: translate(ctx.lang, `orgKind.${kind}`), votes: r.byKind[kind] })),
+  }));
+}
+
+function optionNote(ctx: Context, activity: Activity, optionId: string, names: Naming): RankingRow['note'] {
+  const note = activity.voting?.target === 'notes' ? ctx.state.notes[optionId] : undefined;
+  if (!note) return null;
+  const room = activity.breakout?.rooms.find((r) => r.id === note.roomId);
+  return {
+    column: columnTitle(activity, note.columnId),
+    room: room?.name ?? '',
+    theme: (note.themeId && ctx.state.themes[note.themeId]?.name) || '',
+    author: names.authorOf(note),
+  };
+}
+
+function section(ctx: Context, activity: Activity, number: number): ActivitySection {
+  const { state } = ctx;
+  const rows = ranking(ctx, activity);
+  const votes = rows ? new Map(rows.map((r) => [r.optionId, r.votes])) : null;
+  const names = naming(ctx, activity, votes);
+  // Voted-on notes are the ranking's rows: listing them on the board too would say them twice.
+  const listed = activity.voting?.target !== 'notes';
+  const notes = listed ? notesOf(state, activity.id) : [];
+  const themes = Object.values(state.themes).filter((t) => t.activityId === activity.id);
+  const rooms = activity.breakout?.rooms ?? [];
+  const roomIds = new Set(rooms.map((r) => r.id));
+  const plenary = notes.filter((n) => !n.roomId || !roomIds.has(n.roomId));
+  const rated = averageRating(notesOf(state, activity.id));
+  return {
+    number,
+    id: activity.id,
+    kind: activity.kind,
+    title: activity.title,
+    questions: activity.kind === 'brainstorm' ? activity.columns.map((c) => c.title) : [],
+    board: boardOf(activity, themes, plenary, names, listed && rooms.length === 0),
+    rooms: rooms.map((room) => ({
+      id: room.id,
+      name: room.name,
+      reporter: ctx.includeNames ? nameOf(ctx, room.reporterId) : null,
+      members: ctx.includeNames ? room.members.map((id) => nameOf(ctx, id) ?? '').filter(Boolean) : [],
+      summary: room.summary,
+      board: boardOf(activity, themes, notes.filter((n) => n.roomId === room.id), names, listed),
+    })),
+    ranking: rows,
+    rating: rated
+      ? translate(ctx.lang, 'export.ratingValue', { average: decimal(ctx.lang, rated.average), count: rated.count })
+      : null,
+    summary: activity.summary,
+  };
+}
+
+/** Decisions or next steps: every such activity with its notes, in agenda order. */
+function ownPart<T>(
+  ctx: Context,
+  kind: ActivityKind,
+  item: (note: Note, naming: Naming, activity: Activity) => T,
+): PartGroup<T>[] {
+  return ctx.state.activities
+    .filter((a) => a.kind === kind)
+    .map((a) => ({
+      id: a.id,
+      title: a.title,
+      summary: a.summary,
+      items: notesOf(ctx.state, a.id).map((n) => item(n, naming(ctx, a, null), a)),
+    }));
+}
