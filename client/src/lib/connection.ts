@@ -10,6 +10,7 @@ import {
   type Command,
   type HandshakeAuth,
   type Presence,
+  type Projection,
   type ServerToClientEvents,
   type Snapshot,
 } from '../../../shared/protocol.ts';
@@ -30,6 +31,8 @@ export interface ConnectionListener {
   snapshot(snapshot: Snapshot): void;
   events(events: Sequenced[]): void;
   presence(presence: Presence): void;
+  /** Vote results and hidden-note counts this page may know (sent apart from the events). */
+  projection(projection: Projection): void;
   status(status: ConnectionStatus): void;
   /** The server refused the handshake (`removed`, `unauthorized`, `not_found`, `protocol` …). */
   refused(error: ErrorCode, message: string): void;
@@ -162,6 +165,7 @@ export class Connection {
     s.on('snapshot', (snapshot) => this.#listener.snapshot(snapshot));
     s.on('events', (events) => this.#listener.events(events));
     s.on('presence', (presence) => this.#listener.presence(presence));
+    s.on('projection', (projection) => this.#listener.projection(projection));
     s.on('ended', ({ error, message }) => {
       s.disconnect();
       this.#listener.ended(error, message);

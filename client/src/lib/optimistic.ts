@@ -45,7 +45,7 @@ export function optimisticNotes(
     switch (command.type) {
       case 'note.add': {
         if (state.notes[command.noteId]) return;
-        const { noteId, activityId, columnId, text, owner, due, roomId } = command;
+        const { noteId, activityId, columnId, text, owner, due, roomId, rating } = command;
         notes[noteId] = {
           id: noteId,
           activityId,
@@ -56,6 +56,7 @@ export function optimisticNotes(
           themeId: null,
           ...(owner !== undefined && { owner }),
           ...(due !== undefined && { due }),
+          ...(rating !== undefined && { rating }),
           createdAt: 0,
           updatedAt: 0,
           order: order++,
@@ -73,8 +74,16 @@ export function optimisticNotes(
             text: command.text,
             ...(command.owner !== undefined && { owner: command.owner }),
             ...(command.due !== undefined && { due: command.due }),
+            ...(command.rating !== undefined && { rating: command.rating }),
             ...flags,
           };
+        return;
+      }
+      case 'note.group': {
+        const note = notes[command.noteId];
+        if (!note) return;
+        if (failure) notes[note.id] = { ...note, ...flags, pending: note.pending };
+        else notes[note.id] = { ...note, themeId: command.themeId, ...flags };
         return;
       }
       case 'note.move': {
@@ -106,4 +115,26 @@ export function notesFor(notes: Record<string, NoteView>, activityId: string): N
   return Object.values(notes)
     .filter((n) => n.activityId === activityId)
     .sort((a, b) => a.order - b.order);
+}
+
+/**
+ * This participant's dots per activity and option, with the votes still on their way laid on
+ * top, so "Prickar kvar" changes the moment a dot is placed. Refused votes simply drop out.
+ */
+export function optimisticBallots(
+  state: Workshop,
+  participantId: string | null,
+  pending: Command[],
+  settling: Command[],
+): Record<string, Record<string, number>> {
+  if (!participantId) return {};
+  const out: Record<string, Record<string, number>> = {};
+  for (const [activityId, byVoter] of Object.entries(state.ballots))
+    if (byVoter[participantId]) out[activityId] = { ...byVoter[participantId] };
+  for (const command of [...settling, ...pending]) {
+    if (command.type !== 'vote.cast') continue;
+    const ballot = (out[command.activityId] ??= {});
+    ballot[command.optionId] = Math.max(0, (ballot[command.optionId] ?? 0) + command.delta);
+  }
+  return out;
 }

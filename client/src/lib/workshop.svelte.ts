@@ -2,10 +2,11 @@
 // who "you" are, who is online, the connection, and the commands on their way. Components read
 // it and call its domain methods; only this class talks to the Connection.
 import { nanoid } from 'nanoid';
-import type { Command, Presence, Snapshot, You } from '../../../shared/protocol.ts';
+import type { Command, Presence, Projection, Snapshot, You } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import { apply } from '../../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
+import { tally } from '../../../shared/workshop/voting.ts';
 import {
   FACILITATOR_ID,
   roomOf,
@@ -14,14 +15,16 @@ import {
   type Assignment,
   type Column,
   type ErrorCode,
+  type OptionResult,
   type Room,
   type Workshop,
   type WorkshopInfo,
 } from '../../../shared/workshop/model.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
-import { notesFor, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
+import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
 import { browserStorage } from './storage.ts';
+import { Toolkit } from './toolkit.ts';
 
 export interface WorkshopOptions {
   workshopId: string;
@@ -33,6 +36,8 @@ export interface WorkshopOptions {
 export interface NoteExtra {
   owner?: string;
   due?: string;
+  /** Evaluation: 1–5 beside the comment. */
+  rating?: number;
 }
 
 /** A room as the facilitator plans it before opening. */
@@ -46,7 +51,9 @@ export interface RoomDraft {
 
 export type RoomPatch = Partial<Pick<Room, 'name' | 'reporterId' | 'videoUrl' | 'summary'>>;
 
-export class WorkshopState {
+const NO_PROJECTION: Projection = { results: {}, hiddenCounts: {} };
+
+export class WorkshopState extends Toolkit {
   readonly workshopId: string;
   workshop = $state.raw<Workshop | null>(null);
   you = $state.raw<You>({ role: 'public', participantId: null });
@@ -57,6 +64,8 @@ export class WorkshopState {
   /** Why the server will not let this page in, or ended its access. */
   refusal = $state<ErrorCode | null>(null);
   pending = $state.raw<Command[]>([]);
+  /** What the server says this page may know of results and hidden notes. */
+  projection = $state.raw<Projection>(NO_PROJECTION);
   /** Refused commands with the server's code and message, until dismissed. */
   failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string; detail?: string }>>([]);
   /** The same, readable in the current UI language. */
@@ -82,6 +91,12 @@ export class WorkshopState {
         )
       : {},
   );
+  /** This participant's dots (activity → option → dots), votes on their way included. */
+  myBallots: Record<string, Record<string, number>> = $derived(
+    this.workshop && this.you.participantId
+      ? optimisticBallots(this.workshop, this.you.participantId, this.pending, this.#settling.map((s) => s.command))
+      : {},
+  );
   current: Activity | undefined = $derived(
     this.workshop?.activities.find((a) => a.id === this.workshop?.currentActivityId),
   );
@@ -102,6 +117,7 @@ export class WorkshopState {
   );
 
   constructor(options: WorkshopOptions) {
+    super();
     this.workshopId = options.workshopId;
     this.#connection = new Connection(
       { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
@@ -109,6 +125,7 @@ export class WorkshopState {
         snapshot: (s) => this.#onSnapshot(s),
         events: (events) => this.#onEvents(events),
         presence: (p: Presence) => (this.online = new Set(p.online)),
+        projection: (p) => (this.projection = p),
         status: (status) => this.#onStatus(status),
         refused: (error) => (this.refusal = error),
         ended: (error) => (this.refusal = error),
@@ -143,6 +160,17 @@ export class WorkshopState {
     if (!authorId) return null;
     if (authorId === FACILITATOR_ID) return t('role.facilitator');
     return this.workshop?.participants[authorId]?.name ?? null;
+  }
+
+  /**
+   * An activity's ranking, or null while it may not be shown: the facilitator tallies the
+   * full state (live counts); everyone else gets only the server's projection.
+   */
+  resultsOf(activityId: string): OptionResult[] | null {
+    if (!this.workshop) return null;
+    if (this.isFacilitator)
+      return this.workshop.activities.some((a) => a.id === activityId && a.voting) ? tally(this.workshop, activityId) : null;
+    return this.projection.results[activityId] ?? null;
   }
 
   /** Now, by the server's clock. */
@@ -305,6 +333,10 @@ export class WorkshopState {
     return this.#connection.send(input);
   }
 
+  protected command(input: CommandInput): Command {
+    return this.#send(input);
+  }
+
   #clearNoteFailures(noteId: string): void {
     this.failures = this.failures.filter((f) => !('noteId' in f.command) || f.command.noteId !== noteId);
   }
@@ -313,6 +345,7 @@ export class WorkshopState {
     if (typeof snapshot.serverNow === 'number') this.clockOffset = snapshot.serverNow - Date.now();
     this.workshop = snapshot.workshop;
     this.you = snapshot.you;
+    this.projection = snapshot.projection ?? NO_PROJECTION;
     i18n.workshopLanguage = snapshot.workshop.language;
     this.#settle();
   }

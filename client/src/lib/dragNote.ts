@@ -1,0 +1,87 @@
+// Grouping notes into themes with the mouse (HTML5 drag and drop): a note dropped on another
+// note, on a theme, or back on the board. Touch and keyboard users have "Lägg i tema" on every
+// note instead; this is only the desktop shortcut. Only the facilitator's board loads it.
+import type { Snippet } from 'svelte';
+import type { Attachment } from 'svelte/attachments';
+import type { Theme } from '../../../shared/workshop/model.ts';
+import type { NoteView } from './optimistic.ts';
+
+const TYPE = 'application/x-verkstad-note';
+
+/** What the facilitator's board hands the shared Board to make themes there. */
+export interface ThemeTools {
+  /** Tools shown on each note ("Lägg i tema"). */
+  note: Snippet<[NoteView]>;
+  /** A theme's heading with rename and ungroup; gets the heading's id. */
+  head: Snippet<[Theme, string]>;
+  /** Makes a note draggable, and a place to drop another note on. */
+  noteDrag: (note: NoteView) => Attachment<HTMLElement>;
+  themeDrop: (theme: Theme) => Attachment<HTMLElement>;
+  /** A column outside the themes: a note dropped there leaves its theme (and moves there). */
+  boardDrop: (columnId: string) => Attachment<HTMLElement>;
+}
+
+/** Make an element draggable as the note with this id. */
+export function draggableNote(node: HTMLElement, noteId: string): () => void {
+  node.draggable = true;
+  const start = (event: DragEvent) => {
+    event.stopPropagation();
+    event.dataTransfer?.setData(TYPE, noteId);
+    event.dataTransfer?.setData('text/plain', noteId);
+    if (event.dataTransfer) event.dataTransfer.effectAllowed = 'move';
+    node.classList.add('dragging');
+  };
+  const end = () => node.classList.remove('dragging');
+  node.addEventListener('dragstart', start);
+  node.addEventListener('dragend', end);
+  return () => {
+    node.draggable = false;
+    node.removeEventListener('dragstart', start);
+    node.removeEventListener('dragend', end);
+  };
+}
+
+/**
+ * Make an element a place to drop a note; `ondrop` gets the note's id. The innermost target
+ * takes the drop (a note inside a theme inside the board), the others never hear of it.
+ */
+export function dropNote(node: HTMLElement, ondrop: (noteId: string) => void): () => void {
+  let depth = 0;
+  const carries = (event: DragEvent) => !!event.dataTransfer?.types.includes(TYPE);
+  const over = (event: DragEvent) => {
+    if (!carries(event)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
+  };
+  const enter = (event: DragEvent) => {
+    if (!carries(event)) return;
+    event.stopPropagation();
+    depth++;
+    node.classList.add('drop-target');
+  };
+  const leave = (event: DragEvent) => {
+    event.stopPropagation();
+    depth = Math.max(0, depth - 1);
+    if (!depth) node.classList.remove('drop-target');
+  };
+  const drop = (event: DragEvent) => {
+    const id = event.dataTransfer?.getData(TYPE);
+    depth = 0;
+    node.classList.remove('drop-target');
+    if (!id) return;
+    event.preventDefault();
+    event.stopPropagation();
+    ondrop(id);
+  };
+  node.addEventListener('dragover', over);
+  node.addEventListener('dragenter', enter);
+  node.addEventListener('dragleave', leave);
+  node.addEventListener('drop', drop);
+  return () => {
+    node.removeEventListener('dragover', over);
+    node.removeEventListener('dragenter', enter);
+    node.removeEventListener('dragleave', leave);
+    node.removeEventListener('drop', drop);
+  };
+}

@@ -1,0 +1,88 @@
+// The facilitator's toolkit as commands: dot voting, themes, silent brainstorming, summaries,
+// and a participant's vote. A base of WorkshopState, kept apart so that class stays readable.
+import { nanoid } from 'nanoid';
+import type { Command } from '../../../shared/protocol.ts';
+import type { CommandInput } from './connection.ts';
+
+export interface VotingSetup {
+  target?: 'notes' | 'themes';
+  dotsPerPerson: number;
+  maxPerOption: number;
+  /** Results shown to everyone while voting, not only after reveal. */
+  live?: boolean;
+}
+
+export interface OptionSource {
+  fromActivityId: string;
+  what: 'notes' | 'themes';
+  /** Only the notes of this column of the earlier activity. */
+  columnId?: string;
+}
+
+export abstract class Toolkit {
+  protected abstract command(input: CommandInput): Command;
+
+  // --- voting (facilitators) -----------------------------------------------------------
+
+  startVoting(activityId: string, setup: VotingSetup) {
+    return this.command({ type: 'voting.start', activityId, ...setup });
+  }
+
+  closeVoting(activityId: string) {
+    return this.command({ type: 'voting.close', activityId });
+  }
+
+  reopenVoting(activityId: string) {
+    return this.command({ type: 'voting.reopen', activityId });
+  }
+
+  revealResults(activityId: string, revealed: boolean) {
+    return this.command({ type: 'results.reveal', activityId, revealed });
+  }
+
+  /** Copy an earlier activity's notes or themes in as options of a prioritisation. */
+  importOptions(activityId: string, source: OptionSource) {
+    return this.command({ type: 'options.import', activityId, ...source });
+  }
+
+  // --- voting (participants) -----------------------------------------------------------
+
+  /** Place a dot (+1) on an option, or take one back (-1). */
+  castVote(activityId: string, optionId: string, delta: 1 | -1) {
+    return this.command({ type: 'vote.cast', activityId, optionId, delta });
+  }
+
+  // --- themes (facilitators) -----------------------------------------------------------
+
+  /** Put a note under a theme, or take it out of its theme (null). */
+  groupNote(noteId: string, themeId: string | null) {
+    return this.command({ type: 'note.group', noteId, themeId });
+  }
+
+  /** A new theme holding these notes; returns its id. */
+  createTheme(activityId: string, name: string, noteIds: string[] = []): string {
+    const themeId = nanoid(12);
+    this.command({ type: 'theme.create', themeId, activityId, name, noteIds });
+    return themeId;
+  }
+
+  renameTheme(themeId: string, name: string) {
+    return this.command({ type: 'theme.rename', themeId, name });
+  }
+
+  /** Ungroup: the theme goes, its notes stay. */
+  deleteTheme(themeId: string) {
+    return this.command({ type: 'theme.delete', themeId });
+  }
+
+  // --- silent brainstorming and summary (facilitators) ---------------------------------
+
+  /** Hidden: participants see only their own notes and how many there are. */
+  setHidden(activityId: string, hidden: boolean) {
+    return this.command({ type: 'activity.update', activityId, hidden });
+  }
+
+  setSummary(activityId: string, summary: string) {
+    return this.command({ type: 'activity.update', activityId, summary });
+  }
+}
