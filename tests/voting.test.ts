@@ -332,12 +332,15 @@ dots('votes are refused when voting is closed, on an unknown option, without vot
   assert.is(vote(noVote, ANNA, 'note-idea-01', 1, 'brainstorm-1'), 'not_found', 'no voting started');
 });
 
-dots('only the facilitator starts, closes, reopens and reveals; a second start is refused', () => {
+dots('only the facilitator starts, closes, reopens and reveals; settings can be corrected until the first dot', () => {
   const s = prioritisation();
   for (const type of ['voting.close', 'voting.reopen'] as const) assert.is(s.try(anna, { type, activityId: PRIO }), 'forbidden');
   assert.is(s.try(anna, { type: 'results.reveal', activityId: PRIO, revealed: true }), 'forbidden');
   assert.is(s.try(anna, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 50, maxPerOption: 50 }), 'forbidden');
-  assert.is(s.try(facilitator, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 5, maxPerOption: 5 }), 'exists');
+  assert.is(s.try(facilitator, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 4, maxPerOption: 2 }), 'ok', 'no dot yet');
+  s.must(facilitator, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 3, maxPerOption: 2 });
+  place(s, ANNA, NARA);
+  assert.is(s.try(facilitator, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 5, maxPerOption: 5 }), 'exists', 'the vote stands once dots are placed');
   assert.equal(s.state.activities[0].voting, { target: 'notes', dotsPerPerson: 3, maxPerOption: 2, open: true, live: false, revealed: false });
 });
 

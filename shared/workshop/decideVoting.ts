@@ -45,7 +45,9 @@ export function decideVoting(state: Workshop, command: VotingCommand, actor: Act
     case 'voting.start': {
       const activity = findActivity(state, command.activityId);
       if (!activity) return refuse('not_found', 'activity');
-      if (activity.voting) return refuse('exists', 'voting');
+      // Settings can be corrected until the first dot is placed; after that the vote stands.
+      const dotsPlaced = Object.values(state.ballots[activity.id] ?? {}).some((b) => Object.keys(b).length > 0);
+      if (activity.voting && dotsPlaced) return refuse('exists', 'voting');
       const voting = {
         target: command.target ?? 'notes',
         dotsPerPerson: command.dotsPerPerson,
