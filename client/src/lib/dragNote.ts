@@ -4,6 +4,7 @@
 import type { Snippet } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import type { Theme } from '../../../shared/workshop/model.ts';
+import { makeDraggable, makeDropTarget } from './dragDrop.ts';
 import type { NoteView } from './optimistic.ts';
 
 const TYPE = 'application/x-verkstad-note';
@@ -23,22 +24,7 @@ export interface ThemeTools {
 
 /** Make an element draggable as the note with this id. */
 export function draggableNote(node: HTMLElement, noteId: string): () => void {
-  node.draggable = true;
-  const start = (event: DragEvent) => {
-    event.stopPropagation();
-    event.dataTransfer?.setData(TYPE, noteId);
-    event.dataTransfer?.setData('text/plain', noteId);
-    if (event.dataTransfer) event.dataTransfer.effectAllowed = 'move';
-    node.classList.add('dragging');
-  };
-  const end = () => node.classList.remove('dragging');
-  node.addEventListener('dragstart', start);
-  node.addEventListener('dragend', end);
-  return () => {
-    node.draggable = false;
-    node.removeEventListener('dragstart', start);
-    node.removeEventListener('dragend', end);
-  };
+  return makeDraggable(node, TYPE, noteId, true);
 }
 
 /**
@@ -46,42 +32,5 @@ export function draggableNote(node: HTMLElement, noteId: string): () => void {
  * takes the drop (a note inside a theme inside the board), the others never hear of it.
  */
 export function dropNote(node: HTMLElement, ondrop: (noteId: string) => void): () => void {
-  let depth = 0;
-  const carries = (event: DragEvent) => !!event.dataTransfer?.types.includes(TYPE);
-  const over = (event: DragEvent) => {
-    if (!carries(event)) return;
-    event.preventDefault();
-    event.stopPropagation();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
-  };
-  const enter = (event: DragEvent) => {
-    if (!carries(event)) return;
-    event.stopPropagation();
-    depth++;
-    node.classList.add('drop-target');
-  };
-  const leave = (event: DragEvent) => {
-    event.stopPropagation();
-    depth = Math.max(0, depth - 1);
-    if (!depth) node.classList.remove('drop-target');
-  };
-  const drop = (event: DragEvent) => {
-    const id = event.dataTransfer?.getData(TYPE);
-    depth = 0;
-    node.classList.remove('drop-target');
-    if (!id) return;
-    event.preventDefault();
-    event.stopPropagation();
-    ondrop(id);
-  };
-  node.addEventListener('dragover', over);
-  node.addEventListener('dragenter', enter);
-  node.addEventListener('dragleave', leave);
-  node.addEventListener('drop', drop);
-  return () => {
-    node.removeEventListener('dragover', over);
-    node.removeEventListener('dragenter', enter);
-    node.removeEventListener('dragleave', leave);
-    node.removeEventListener('drop', drop);
-  };
+  return makeDropTarget(node, TYPE, ondrop, true);
 }
