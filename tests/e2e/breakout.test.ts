@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
 
 
 const ANNA = { name: 'Anna Andersson', organisation: 'Skellefteå kommun', orgKind: 'kommun', note: 'Gemensam bemanning över kommungränsen' };
@@ -31,11 +31,6 @@ interface Ctx {
 
 const story = suite<Ctx>('breakout rooms in the browser');
 
-function record(ctx: Ctx, context: BrowserContext) {
-  context.on('request', (request) => ctx.requests.push(request.url()));
-  context.on('page', (page) => page.on('websocket', (ws) => ctx.requests.push(ws.url())));
-}
-
 async function phone(ctx: Ctx): Promise<Page> {
   const context = await ctx.browser.newContext({
     viewport: { width: 360, height: 740 },
@@ -43,7 +38,7 @@ async function phone(ctx: Ctx): Promise<Page> {
     hasTouch: true,
     locale: 'sv-SE',
   });
-  record(ctx, context);
+  recordRequests(context, ctx.requests);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   return page;
@@ -109,7 +104,7 @@ story.before(async (ctx) => {
   ctx.workshop = (await res.json()) as CreatedWorkshop;
   ctx.browser = await launchChromium();
   ctx.laptop = await ctx.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'sv-SE' });
-  record(ctx, ctx.laptop);
+  recordRequests(ctx.laptop, ctx.requests);
   ctx.facilitator = await ctx.laptop.newPage();
   ctx.facilitator.setDefaultTimeout(10_000);
   ctx.anna = await phone(ctx);
@@ -206,10 +201,8 @@ story('after closing, both phones see both rooms (stacked on a narrow screen)', 
 });
 
 story('no request goes to any other host than the server', async (ctx) => {
-  const own = new URL(ctx.srv.url).host;
-  const network = ctx.requests.filter((url) => /^(https?|wss?):/.test(url));
+  const { network, foreign } = requestsLeaving(ctx.requests, ctx.srv.url);
   assert.ok(network.length > 0, 'requests were recorded');
-  const foreign = network.filter((url) => new URL(url).host !== own);
   assert.equal(foreign, [], `requests left the machine: ${foreign.join(', ')}`);
 });
 

@@ -14,7 +14,7 @@ import { createServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
 
 const UNSAVED = 'Inte sparad än';
 const OFFLINE = 'Ingen anslutning.';
@@ -113,8 +113,7 @@ flaky.before(async (ctx) => {
     hasTouch: true,
     locale: 'sv-SE',
   });
-  ctx.phone.on('request', (request) => ctx.requests.push(request.url()));
-  ctx.phone.on('page', (page) => page.on('websocket', (ws) => ctx.requests.push(ws.url())));
+  recordRequests(ctx.phone, ctx.requests);
   ctx.page = await ctx.phone.newPage();
   ctx.page.on('pageerror', (err) => ctx.pageErrors.push(err.message));
   ctx.page.setDefaultTimeout(10_000);
@@ -286,10 +285,8 @@ flaky('a note whose answer was lost is sent again with the same id and saved onc
 });
 
 flaky('nothing goes to another host, and the page threw no errors', async (ctx) => {
-  const own = new URL(ctx.srv.url).host;
-  const network = ctx.requests.filter((url) => /^(https?|wss?):/.test(url));
+  const { network, foreign } = requestsLeaving(ctx.requests, ctx.srv.url);
   assert.ok(network.length > 0, 'requests were recorded');
-  const foreign = network.filter((url) => new URL(url).host !== own);
   assert.equal(foreign, [], `requests left the machine: ${foreign.join(', ')}`);
   assert.equal(ctx.pageErrors, []);
 });

@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
 
 
 interface Ctx {
@@ -22,11 +22,6 @@ interface Ctx {
 
 const story = suite<Ctx>('a workshop in the browser');
 
-function record(ctx: Ctx, context: BrowserContext) {
-  context.on('request', (request) => ctx.requests.push(request.url()));
-  context.on('page', (page) => page.on('websocket', (ws) => ctx.requests.push(ws.url())));
-}
-
 story.before(async (ctx) => {
   const problem = browserTestsReady();
   assert.ok(!problem, problem ?? '');
@@ -40,8 +35,8 @@ story.before(async (ctx) => {
     hasTouch: true,
     locale: 'sv-SE',
   });
-  record(ctx, ctx.laptop);
-  record(ctx, ctx.phone);
+  recordRequests(ctx.laptop, ctx.requests);
+  recordRequests(ctx.phone, ctx.requests);
   ctx.facilitator = await ctx.laptop.newPage();
   ctx.participant = await ctx.phone.newPage();
   for (const page of [ctx.facilitator, ctx.participant]) page.setDefaultTimeout(10_000);
@@ -108,10 +103,8 @@ story('a reload on the phone resumes the same participant without joining again'
 });
 
 story('no request goes to any other host than the server', async (ctx) => {
-  const own = new URL(ctx.srv.url).host;
-  const network = ctx.requests.filter((url) => /^(https?|wss?):/.test(url));
+  const { network, foreign } = requestsLeaving(ctx.requests, ctx.srv.url);
   assert.ok(network.length > 0, 'requests were recorded');
-  const foreign = network.filter((url) => new URL(url).host !== own);
   assert.equal(foreign, [], `requests left the machine: ${foreign.join(', ')}`);
 });
 

@@ -46,3 +46,10 @@ export function recordRequests(context: BrowserContext, into: string[]): void {
   context.on('request', (request) => into.push(request.url()));
   context.on('page', (page) => page.on('websocket', (ws) => into.push(ws.url())));
 }
+
+/** The recorded network requests (HTTP and WebSocket) and those that went to another host. */
+export function requestsLeaving(requests: string[], serverUrl: string): { network: string[]; foreign: string[] } {
+  const own = new URL(serverUrl).host;
+  const network = requests.filter((url) => /^(https?|wss?):/.test(url));
+  return { network, foreign: network.filter((url) => new URL(url).host !== own) };
+}
