@@ -5,7 +5,7 @@ import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 const STYLE = `
 @page { size: A4; margin: 20mm 18mm; }
 html { font: 11pt/1.45 "Segoe UI", Calibri, Arial, sans-serif; color: #111; background: #fff; }
-body { max-width: 48em; margin: 2em auto; padding: 0 1em; }
+body { max-width: 48em; margin: 2em auto; padding: 0 1em; overflow-wrap: break-word; }
 h1 { font-size: 20pt; margin: 0 0 .4em; }
 h2 { font-size: 15pt; margin: 1.6em 0 .4em; border-bottom: 1px solid #999; padding-bottom: .15em; }
 h3 { font-size: 12.5pt; margin: 1.2em 0 .3em; }
@@ -13,7 +13,7 @@ h4 { font-size: 11pt; margin: 1em 0 .2em; }
 h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
 dl.info { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; }
 dl.info dt { font-weight: 600; }
-dl.info dd { margin: 0; }
+dl.info dd { margin: 0; overflow-wrap: anywhere; }
 ul { margin: .2em 0 .6em; padding-left: 1.3em; }
 li { margin: .15em 0; break-inside: avoid; }
 .author, .meta { color: #444; }
@@ -21,6 +21,8 @@ li { margin: .15em 0; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; font-size: 10pt; }
 th, td { border: 1px solid #888; padding: .25em .45em; text-align: left; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
+table.next-steps td:first-child, table.ranking td:nth-child(2) { overflow-wrap: anywhere; }
+table.next-steps td:last-child .text { white-space: nowrap; }
 tr { break-inside: avoid; }
 .room { border-left: 3px solid #bbb; padding-left: .8em; margin: 1em 0; }
 .empty { color: #666; font-style: italic; }
