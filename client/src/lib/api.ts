@@ -17,6 +17,18 @@ async function request<T>(path: string, init?: RequestInit): Promise<Result<T>> 
   return { ok: false, error: body?.error ?? 'internal', message: body?.message ?? res.statusText };
 }
 
+type Failure = Extract<Result<never>, { ok: false }>;
+
+/** The error of a refused response, from its JSON body when it has one. */
+async function refused(res: Response): Promise<Failure> {
+  const body = (await res.json().catch(() => null)) as { error?: ErrorCode; message?: string } | null;
+  const byStatus: Partial<Record<number, ErrorCode>> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' };
+  return { ok: false, error: body?.error ?? byStatus[res.status] ?? 'internal', message: body?.message ?? res.statusText };
+}
+
+/** The facilitator's key goes in the Authorization header, never in a URL (logs, history). */
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
 export const createWorkshop = (input: Partial<CreateWorkshop> & { title: string }) =>
   request<CreatedWorkshop>('/api/workshops', {
     method: 'POST',
@@ -30,3 +42,54 @@ export const links = (workshopId: string) =>
   request<Links>(`/api/workshops/${encodeURIComponent(workshopId)}/links`);
 
 export const qrUrl = (workshopId: string) => `/api/workshops/${encodeURIComponent(workshopId)}/qr.svg`;
+
+export const SUMMARY_FORMATS = ['docx', 'md', 'html', 'csv', 'json'] as const;
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+export interface SummaryFile {
+  blob: Blob;
+  /** From Content-Disposition, e.g. "lgs-kalmar-2026-03-12.docx". */
+  fileName: string;
+}
+
+/** `attachment; filename="x.docx"` -> "x.docx" (the server's names are plain ASCII). */
+export function fileNameOf(disposition: string | null): string | null {
+  const match = /filename="?([^";]+)"?/i.exec(disposition ?? '');
+  return match ? match[1].trim() : null;
+}
+
+/** The workshop's summary in a format, for its facilitator. */
+export async function summary(
+  workshopId: string,
+  key: string,
+  format: SummaryFormat,
+  options: { names: boolean; signal?: AbortSignal },
+): Promise<Result<SummaryFile>> {
+  const query = options.names ? '' : '?names=0';
+  try {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/summary.${format}${query}`, {
+      headers: bearer(key),
+      cache: 'no-store',
+      signal: options.signal,
+    });
+    if (!res.ok) return refused(res);
+    const blob = await res.blob();
+    return { ok: true, data: { blob, fileName: fileNameOf(res.headers.get('content-disposition')) ?? `summary.${format}` } };
+  } catch (err) {
+    return { ok: false, error: 'network', message: (err as Error).message };
+  }
+}
+
+/** Erase a workshop for good; `confirmTitle` must be its title as typed by the facilitator. */
+export async function deleteWorkshop(workshopId: string, key: string, confirmTitle: string): Promise<Result<null>> {
+  try {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}`, {
+      method: 'DELETE',
+      headers: { ...bearer(key), 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ confirmTitle }),
+    });
+    return res.ok ? { ok: true, data: null } : refused(res);
+  } catch (err) {
+    return { ok: false, error: 'network', message: (err as Error).message };
+  }
+}
