@@ -7,7 +7,7 @@ import QRCode from 'qrcode';
 import type { CreatedWorkshop, JoinInfo } from '../shared/protocol.ts';
 import { CreateWorkshop, parse } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
-import type { ErrorCode, Language } from '../shared/workshop/model.ts';
+import type { ErrorCode, Language, Workshop } from '../shared/workshop/model.ts';
 import { exportSummary, isExportFormat } from './export/index.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
@@ -32,8 +32,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
 };
 
-function fail(res: Response, error: ErrorCode, lang: Language = 'sv', params: Record<string, string> = {}) {
-  res.status(STATUS[error] ?? 500).json({ ok: false, error, message: translate(lang, `error.${error}`, params) });
+function fail(res: Response, error: ErrorCode, lang: Language = 'sv', params: Record<string, string> = {}, detail?: string) {
+  const message = translate(lang, `error.${error}`, params);
+  res.status(STATUS[error] ?? 500).json({ ok: false, error, message, ...(detail && { detail }) });
 }
 
 /** The key of `Authorization: Bearer <key>`, or null when there is none. */
@@ -88,7 +89,12 @@ export function createApp(options: AppOptions) {
       return fail(res, 'unknown_code');
     }
     if (workshop.status === 'closed') return fail(res, 'closed', workshop.language);
-    const body: JoinInfo = { workshopId: workshop.id, title: workshop.title, language: workshop.language };
+    const body: JoinInfo = {
+      workshopId: workshop.id,
+      title: workshop.title,
+      language: workshop.language,
+      retentionDays: workshops.retentionDays,
+    };
     res.json(body);
   });
 
@@ -111,18 +117,34 @@ export function createApp(options: AppOptions) {
     res.type('image/svg+xml').set('Cache-Control', 'no-store').send(svg);
   });
 
-  // The summary, for the facilitator only: no credentials 401 (nothing is looked up), an unknown
-  // workshop 404, a wrong key 403.
-  app.get('/api/workshops/:id/summary.:format', async (req, res) => {
-    const format = String(req.params.format);
+  /**
+   * The workshop a facilitator's request is about, or null once refused: no credentials 401
+   * (nothing is looked up), an unknown workshop 404, a wrong key 403.
+   */
+  function facilitated(req: Request, res: Response): Workshop | null {
     const key = bearer(req);
     if (key === null) {
       res.set('WWW-Authenticate', 'Bearer');
-      return fail(res, 'unauthorized');
+      fail(res, 'unauthorized');
+      return null;
     }
-    const workshop = workshops.get(req.params.id);
-    if (!workshop || !isExportFormat(format)) return fail(res, 'not_found');
-    if (!workshops.isFacilitatorKey(workshop.id, key)) return fail(res, 'forbidden', workshop.language);
+    const workshop = workshops.get(String(req.params.id));
+    if (!workshop) {
+      fail(res, 'not_found');
+      return null;
+    }
+    if (!workshops.isFacilitatorKey(workshop.id, key)) {
+      fail(res, 'forbidden', workshop.language);
+      return null;
+    }
+    return workshop;
+  }
+
+  app.get('/api/workshops/:id/summary.:format', async (req, res) => {
+    const format = String(req.params.format);
+    const workshop = facilitated(req, res);
+    if (!workshop) return;
+    if (!isExportFormat(format)) return fail(res, 'not_found', workshop.language);
     const out = await exportSummary(workshop, format, { includeNames: req.query.names !== '0' });
     const inline = format === 'html' && req.query.inline === '1';
     res.set({
@@ -134,6 +156,19 @@ export function createApp(options: AppOptions) {
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
     });
     res.send(out.body);
+  });
+
+  // Erase for good, confirmed by the workshop's title typed out (the UI asks for it).
+  app.delete('/api/workshops/:id', (req, res) => {
+    const workshop = facilitated(req, res);
+    if (!workshop) return;
+    const typed = typeof req.body?.confirmTitle === 'string' ? req.body.confirmTitle.trim() : '';
+    if (typed !== workshop.title.trim()) {
+      const detail = translate(workshop.language, 'error.titleMismatch');
+      return fail(res, 'invalid', workshop.language, { detail }, 'confirmTitle');
+    }
+    workshops.delete(workshop.id);
+    res.status(204).end();
   });
 
   app.use('/api', (_req, res) => fail(res, 'not_found'));

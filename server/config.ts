@@ -9,6 +9,8 @@ export interface Config {
   publicUrl: string | null;
   /** Express `trust proxy`: set behind a reverse proxy so each phone's own address is seen. */
   trustProxy: string | false;
+  /** RETENTION_DAYS: erase workshops this many days after they were closed; null (default) never. */
+  retentionDays: number | null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -17,7 +19,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
   if (publicUrl && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl))
     throw new Error(`PUBLIC_URL must be an http(s) address, got ${env.PUBLIC_URL}`);
+  const retention = env.RETENTION_DAYS?.trim();
+  const retentionDays = retention ? Number(retention) : null;
+  if (retentionDays !== null && !(Number.isInteger(retentionDays) && retentionDays >= 1 && retentionDays <= 36500))
+    throw new Error(`RETENTION_DAYS must be a whole number of days (1 or more), got ${env.RETENTION_DAYS}`);
   return {
+    retentionDays,
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),

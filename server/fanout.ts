@@ -42,6 +42,7 @@ export function createFanout(io: Io, workshops: Workshops) {
       you: { role: viewer.role, participantId: viewer.role === 'participant' ? viewer.participantId : null },
       serverNow: Date.now(),
       projection: projection(state),
+      retentionDays: workshops.retentionDays,
     };
     socket.emit('snapshot', body);
   }
@@ -154,5 +155,12 @@ export function createFanout(io: Io, workshops: Workshops) {
     snapshot(socket);
   }
 
-  return { snapshot, enter, broadcast, catchUp };
+  /** A deleted workshop: drop what is remembered about it. */
+  function forget(workshopId: string) {
+    clearTimeout(projectionTimers.get(workshopId));
+    projectionTimers.delete(workshopId);
+    lastProjection.delete(workshopId);
+  }
+
+  return { snapshot, enter, broadcast, catchUp, forget };
 }

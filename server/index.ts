@@ -11,11 +11,17 @@ const server = createServer({
   store,
   publicUrl: config.publicUrl,
   trustProxy: config.trustProxy,
+  retentionDays: config.retentionDays,
   clientDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
 });
 const url = await server.listen(config.port, config.host);
 const lan = lanAddress();
 console.log(`Verkstad is running on ${url} (data in ${config.dataDir})`);
+console.log(
+  config.retentionDays
+    ? `Closed workshops are erased ${config.retentionDays} days after closing (RETENTION_DAYS)`
+    : 'Closed workshops are kept until deleted (RETENTION_DAYS is not set)',
+);
 if (config.publicUrl) console.log(`Join links use ${config.publicUrl}`);
 else if (lan) console.log(`Phones on the same network reach it at http://${lan}:${config.port}`);
 

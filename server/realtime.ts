@@ -50,6 +50,13 @@ function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv', deta
 export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_REALTIME_LIMITS) {
   const fanout = createFanout(io, workshops);
   const presence = createPresence(io);
+  // Deleted for good: everyone still connected is told and let go; nothing of it stays here.
+  workshops.onDeleted((workshopId, language) => {
+    const everyone = channels.workshop(workshopId);
+    io.to(everyone).emit('ended', { error: 'deleted', message: translate(language, 'error.deleted') });
+    io.in(everyone).disconnectSockets(true);
+    fanout.forget(workshopId);
+  });
   // A flooding socket is slowed down on its own; the others' commands never wait behind it.
   const rates = {
     participant: new RateLimiterMemory({ points: limits.participantRate * 10, duration: 10 }),

@@ -17,7 +17,12 @@ export interface ServerOptions {
   codeGuesses?: CodeGuessLimiter;
   realtimeLimits?: RealtimeLimits;
   trustProxy?: string | false;
+  /** RETENTION_DAYS: closed workshops are erased this many days after closing. Off when null. */
+  retentionDays?: number | null;
 }
+
+/** How often closed workshops past their retention are looked for (also once at start). */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export interface VerkstadServer {
   http: HttpServer;
@@ -28,8 +33,8 @@ export interface VerkstadServer {
 }
 
 export function createServer(options: ServerOptions): VerkstadServer {
-  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy } = options;
-  const workshops = new Workshops(store, now);
+  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays } = options;
+  const workshops = new Workshops(store, { now, retentionDays });
   const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy }));
   const io: Io = new Server(http, {
     serveClient: false,
@@ -37,6 +42,11 @@ export function createServer(options: ServerOptions): VerkstadServer {
     perMessageDeflate: false,
   });
   attachRealtime(io, workshops, realtimeLimits);
+  const purge = () => {
+    const erased = workshops.purgeExpired();
+    if (erased) console.log(`Erased ${erased} workshop(s) closed more than ${retentionDays} days ago`);
+  };
+  let purgeTimer: NodeJS.Timeout | undefined;
   return {
     http,
     io,
@@ -45,12 +55,17 @@ export function createServer(options: ServerOptions): VerkstadServer {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
+          if (retentionDays != null) {
+            purge();
+            purgeTimer = setInterval(purge, PURGE_EVERY_MS).unref();
+          }
           const { port: actual } = http.address() as AddressInfo;
           resolve(`http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${actual}`);
         });
       });
     },
     async close() {
+      clearInterval(purgeTimer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       store.close();
     },

@@ -21,15 +21,28 @@ export interface Executed {
 }
 
 const newJoinCode = customAlphabet('0123456789', 6);
+const DAY_MS = 24 * 60 * 60 * 1000;
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export interface WorkshopsOptions {
+  now?: () => number;
+  /** Closed workshops are erased this many days after closing; null keeps them until deleted. */
+  retentionDays?: number | null;
+}
 
 export class Workshops {
   #states = new Map<string, Workshop>();
+  #deletedListeners: Array<(id: string, language: Workshop['language']) => void> = [];
+  private readonly now: () => number;
+  readonly retentionDays: number | null;
 
   constructor(
     readonly store: EventStore,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: WorkshopsOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.retentionDays = options.retentionDays ?? null;
+  }
 
   create(input: CreateWorkshop): { workshop: Workshop; facilitatorKey: string } {
     const id = nanoid(12);
@@ -61,7 +74,7 @@ export class Workshops {
           currentActivityId: activities[0]?.id ?? null,
         },
       };
-      this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, event);
+      this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, [event]);
       const workshop = fold([{ seq: 1, event }])!;
       this.#states.set(id, workshop);
       return { workshop, facilitatorKey };
@@ -134,7 +147,32 @@ export class Workshops {
     return { ok: true, value: { seq: this.get(id)!.seq, events, duplicate: false } };
   }
 
-  #commit(state: Workshop, events: WorkshopEvent[], options: Parameters<EventStore['append']>[3]): Sequenced[] {
+  /** Erase a workshop for good; whoever is connected to it is told (see `onDeleted`). */
+  delete(id: string): boolean {
+    const language = this.get(id)?.language ?? 'sv';
+    const deleted = this.store.delete(id);
+    this.#states.delete(id);
+    if (deleted) for (const listener of this.#deletedListeners) listener(id, language);
+    return deleted;
+  }
+
+  onDeleted(listener: (id: string, language: Workshop['language']) => void): void {
+    this.#deletedListeners.push(listener);
+  }
+
+  /** Erase the workshops closed longer ago than the retention setting. Returns how many. */
+  purgeExpired(): number {
+    if (this.retentionDays === null) return 0;
+    const expired = this.store.closedBefore(this.now() - this.retentionDays * DAY_MS);
+    return expired.filter((id) => this.delete(id)).length;
+  }
+
+  #commit(state: Workshop, events: WorkshopEvent[], options: Parameters<EventStore['append']>[3] = {}): Sequenced[] {
+    // Closing and reopening move the retention clock, kept beside the record for the purge.
+    for (const event of events) {
+      if (event.type === 'workshop.closed') options = { ...options, closedAt: event.at };
+      if (event.type === 'workshop.reopened') options = { ...options, closedAt: null };
+    }
     const last = this.store.append(state.id, state.seq, events, options);
     const sequenced = events.map((event, i) => ({ seq: last - events.length + i + 1, event }));
     let next = state;

@@ -40,6 +40,8 @@ export interface Snapshot {
   serverNow: number;
   /** Vote results and hidden-note counts this viewer may know without the data behind them. */
   projection: Projection;
+  /** Closed workshops are erased this many days after closing; null: kept until deleted. */
+  retentionDays: number | null;
 }
 
 export interface Presence {
@@ -81,6 +83,8 @@ export interface JoinInfo {
   workshopId: string;
   title: string;
   language: Workshop['language'];
+  /** For the notice at join: how long what they write is kept (see Snapshot). */
+  retentionDays: number | null;
 }
 
 /** HTTP: what `GET /api/workshops/:id/links` answers. */

@@ -85,11 +85,13 @@ running('updates the title and place', () => {
 
 running('closes and reopens the workshop; closing twice records nothing', () => {
   const s = story();
-  assert.equal(s.must(facilitator, { type: 'workshop.close' }), [{ type: 'workshop.closed' }]);
+  assert.equal(s.must(facilitator, { type: 'workshop.close' }), [{ type: 'workshop.closed', at: s.now }]);
   assert.is(s.state.status, 'closed');
+  assert.is(s.state.closedAt, s.now, 'the retention clock starts');
   assert.equal(s.must(facilitator, { type: 'workshop.close' }), []);
   s.must(facilitator, { type: 'workshop.reopen' });
   assert.is(s.state.status, 'open');
+  assert.is(s.state.closedAt, null);
   assert.equal(s.must(facilitator, { type: 'workshop.reopen' }), []);
 });
 

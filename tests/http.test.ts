@@ -81,7 +81,7 @@ api('a join code leads to the workshop; unknown and closed codes say so', async 
   const created = await createWorkshop(srv.url, { title: 'Samråd' });
   const ok = await fetch(`${srv.url}/api/join/${created.joinCode}`);
   assert.is(ok.status, 200);
-  assert.equal(await ok.json(), { workshopId: created.id, title: 'Samråd', language: 'sv' });
+  assert.equal(await ok.json(), { workshopId: created.id, title: 'Samråd', language: 'sv', retentionDays: null });
   const spaced = await fetch(`${srv.url}/api/join/${created.joinCode.slice(0, 3)}%20${created.joinCode.slice(3)}`);
   assert.is(spaced.status, 200, 'a code typed with a space still works');
 

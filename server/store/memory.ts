@@ -7,20 +7,22 @@ interface Entry {
   events: Sequenced[];
   commands: Map<string, number>;
   tokens: Map<string, string>;
+  closedAt: number | null;
 }
 
 export class MemoryStore implements EventStore {
   #workshops = new Map<string, Entry>();
   #codes = new Map<string, string>();
 
-  create(record: WorkshopRecord, created: WorkshopEvent): void {
+  create(record: WorkshopRecord, events: WorkshopEvent[]): void {
     if (this.#workshops.has(record.id) || this.#codes.has(record.joinCode))
       throw new Error('workshop id or join code taken');
     this.#workshops.set(record.id, {
       record,
-      events: [{ seq: 1, event: structuredClone(created) }],
+      events: events.map((event, i) => ({ seq: i + 1, event: structuredClone(event) })),
       commands: new Map(),
       tokens: new Map(),
+      closedAt: null,
     });
     this.#codes.set(record.joinCode, record.id);
   }
@@ -49,6 +51,7 @@ export class MemoryStore implements EventStore {
     const seq = last + events.length;
     if (options.commandId) entry.commands.set(options.commandId, seq);
     if (options.credential) entry.tokens.set(options.credential.tokenHash, options.credential.participantId);
+    if (options.closedAt !== undefined) entry.closedAt = options.closedAt;
     return seq;
   }
 
@@ -58,6 +61,20 @@ export class MemoryStore implements EventStore {
 
   participantForToken(workshopId: string, tokenHash: string): string | undefined {
     return this.#workshops.get(workshopId)?.tokens.get(tokenHash);
+  }
+
+  closedBefore(time: number): string[] {
+    return [...this.#workshops.values()]
+      .filter((e) => e.closedAt !== null && e.closedAt < time)
+      .map((e) => e.record.id);
+  }
+
+  delete(workshopId: string): boolean {
+    const entry = this.#workshops.get(workshopId);
+    if (!entry) return false;
+    this.#workshops.delete(workshopId);
+    this.#codes.delete(entry.record.joinCode);
+    return true;
   }
 
   close(): void {}

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS workshops (
   id TEXT PRIMARY KEY,
   join_code TEXT NOT NULL UNIQUE,
   key_hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  closed_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
   workshop_id TEXT NOT NULL,
@@ -53,13 +54,27 @@ export class SqliteStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
+    // Erasing a workshop must erase its text from the file too, not only unlink the pages.
+    this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
+    // Data folders from before the retention setting lack the column.
+    const columns = this.db.pragma('table_info(workshops)') as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'closed_at')) this.db.exec('ALTER TABLE workshops ADD COLUMN closed_at INTEGER');
+    this.db.exec('CREATE INDEX IF NOT EXISTS workshops_closed_at ON workshops (closed_at) WHERE closed_at IS NOT NULL');
     const db = this.db;
     this.#q = {
       insertWorkshop: db.prepare(
         'INSERT INTO workshops (id, join_code, key_hash, created_at) VALUES (?, ?, ?, ?)',
       ),
-      record: db.prepare<[string], RecordRow>('SELECT * FROM workshops WHERE id = ?'),
+      record: db.prepare<[string], RecordRow>(
+        'SELECT id, join_code, key_hash, created_at FROM workshops WHERE id = ?',
+      ),
+      setClosedAt: db.prepare('UPDATE workshops SET closed_at = ? WHERE id = ?'),
+      closedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE closed_at < ?'),
+      erase: ['events', 'commands', 'credentials'].map((table) =>
+        db.prepare(`DELETE FROM ${table} WHERE workshop_id = ?`),
+      ),
+      eraseRecord: db.prepare('DELETE FROM workshops WHERE id = ?'),
       byCode: db.prepare<[string], { id: string }>('SELECT id FROM workshops WHERE join_code = ?'),
       lastSeq: db.prepare<[string], { seq: number | null }>(
         'SELECT MAX(seq) AS seq FROM events WHERE workshop_id = ?',
@@ -81,10 +96,10 @@ export class SqliteStore implements EventStore {
     };
   }
 
-  create(record: WorkshopRecord, created: WorkshopEvent): void {
+  create(record: WorkshopRecord, events: WorkshopEvent[]): void {
     this.db.transaction(() => {
       this.#q.insertWorkshop.run(record.id, record.joinCode, record.keyHash, record.createdAt);
-      this.#q.insertEvent.run(record.id, 1, created.type, JSON.stringify(created));
+      events.forEach((event, i) => this.#q.insertEvent.run(record.id, i + 1, event.type, JSON.stringify(event)));
     })();
   }
 
@@ -115,6 +130,7 @@ export class SqliteStore implements EventStore {
       if (options.commandId) this.#q.insertCommand.run(workshopId, options.commandId, seq);
       const c = options.credential;
       if (c) this.#q.insertCredential.run(workshopId, c.tokenHash, c.participantId);
+      if (options.closedAt !== undefined) this.#q.setClosedAt.run(options.closedAt, workshopId);
       return seq;
     })();
   }
@@ -125,6 +141,20 @@ export class SqliteStore implements EventStore {
 
   participantForToken(workshopId: string, tokenHash: string): string | undefined {
     return this.#q.credential.get(workshopId, tokenHash)?.participant_id;
+  }
+
+  closedBefore(time: number): string[] {
+    return this.#q.closedBefore.all(time).map((row) => row.id);
+  }
+
+  delete(workshopId: string): boolean {
+    const deleted = this.db.transaction(() => {
+      for (const statement of this.#q.erase) statement.run(workshopId);
+      return this.#q.eraseRecord.run(workshopId).changes > 0;
+    })();
+    // The WAL still holds the pages as they were before; copy back and empty it.
+    if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
   }
 
   close(): void {

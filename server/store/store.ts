@@ -16,6 +16,8 @@ export interface AppendOptions {
   commandId?: string;
   /** A participant's token hash, stored with the event that made them join. */
   credential?: { participantId: string; tokenHash: string };
+  /** The workshop was closed at this time (or reopened: null); kept for the retention purge. */
+  closedAt?: number | null;
 }
 
 export class SeqConflict extends Error {
@@ -25,8 +27,11 @@ export class SeqConflict extends Error {
 }
 
 export interface EventStore {
-  /** Store a new workshop with its first event (seq 1). Throws if the id or code is taken. */
-  create(record: WorkshopRecord, created: WorkshopEvent): void;
+  /**
+   * Store a new workshop with its first events (`workshop.created` at seq 1, then e.g. the
+   * follow-up notes of the previous meeting). Throws if the id or code is taken.
+   */
+  create(record: WorkshopRecord, events: WorkshopEvent[]): void;
   get(workshopId: string): WorkshopRecord | undefined;
   idForCode(joinCode: string): string | undefined;
   /** Events after `afterSeq`, in order. */
@@ -39,5 +44,12 @@ export interface EventStore {
   /** The seq recorded for a command already applied, if any. */
   commandSeq(workshopId: string, commandId: string): number | undefined;
   participantForToken(workshopId: string, tokenHash: string): string | undefined;
+  /** Ids of workshops closed before `time` (and not reopened since). */
+  closedBefore(time: number): string[];
+  /**
+   * Erase a workshop for good: its record, events, command ids and credentials, in one
+   * transaction. Returns false when there was no such workshop.
+   */
+  delete(workshopId: string): boolean;
   close(): void;
 }

@@ -6,6 +6,7 @@ import type { Activity, Breakout, Note, Room, Workshop } from './model.ts';
 export function initialState(event: Extract<WorkshopEvent, { type: 'workshop.created' }>): Workshop {
   return {
     ...event.workshop,
+    closedAt: null,
     timer: null,
     announcement: null,
     themes: {},
@@ -62,9 +63,9 @@ function step(state: Workshop, event: WorkshopEvent, seq: number): Workshop {
     case 'workshop.updated':
       return { ...state, ...event.info };
     case 'workshop.closed':
-      return { ...state, status: 'closed' };
+      return { ...state, status: 'closed', closedAt: event.at };
     case 'workshop.reopened':
-      return { ...state, status: 'open' };
+      return { ...state, status: 'open', closedAt: null };
     case 'participant.joined':
       return {
         ...state,

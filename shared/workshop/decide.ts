@@ -59,7 +59,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return info ? accept({ type: 'workshop.updated', info }) : accept();
     }
     case 'workshop.close':
-      return state.status === 'closed' ? accept() : accept({ type: 'workshop.closed' });
+      return state.status === 'closed' ? accept() : accept({ type: 'workshop.closed', at: ctx.now });
     case 'workshop.reopen':
       return state.status === 'open' ? accept() : accept({ type: 'workshop.reopened' });
     case 'activity.add': {

@@ -16,10 +16,14 @@ import type {
 export type WorkshopEvent =
   | {
       type: 'workshop.created';
-      workshop: Omit<Workshop, 'seq' | 'notes' | 'participants' | 'timer' | 'announcement' | 'themes' | 'ballots'>;
+      workshop: Omit<
+        Workshop,
+        'seq' | 'notes' | 'participants' | 'timer' | 'announcement' | 'themes' | 'ballots' | 'closedAt'
+      >;
     }
   | { type: 'workshop.updated'; info: Partial<WorkshopInfo> }
-  | { type: 'workshop.closed' }
+  /** `at` starts the retention clock (RETENTION_DAYS). */
+  | { type: 'workshop.closed'; at: number }
   | { type: 'workshop.reopened' }
   | { type: 'participant.joined'; participant: Participant }
   | { type: 'participant.removed'; participantId: string }

@@ -174,6 +174,8 @@ export interface Workshop extends WorkshopInfo {
   joinCode: string;
   createdAt: number;
   status: WorkshopStatus;
+  /** When it was closed (server clock); null while open. Retention counts from here. */
+  closedAt: number | null;
   activities: Activity[];
   currentActivityId: string | null;
   timer: Timer | null;
@@ -250,6 +252,7 @@ export type ErrorCode =
   | 'unknown_code'
   | 'not_joined'
   | 'removed'
+  | 'deleted'
   | 'unauthorized'
   | 'protocol'
   | 'internal'

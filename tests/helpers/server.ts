@@ -29,6 +29,9 @@ export async function startServer(
     publicUrl?: string;
     codeGuesses?: CodeGuessLimiter;
     realtimeLimits?: RealtimeLimits;
+    /** The server's clock (default Date.now). */
+    now?: () => number;
+    retentionDays?: number | null;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
@@ -39,6 +42,8 @@ export async function startServer(
       publicUrl: opts.publicUrl ?? null,
       codeGuesses: opts.codeGuesses,
       realtimeLimits: opts.realtimeLimits,
+      now: opts.now,
+      retentionDays: opts.retentionDays,
     });
   const handle: TestServer = {
     url: '',
