@@ -1,7 +1,9 @@
 // The facilitator's end of a workshop in a real browser: the summary previewed in the app (with
 // and without names), a Word download, then closing the workshop (nobody can write any more) and
-// deleting it for good by typing its title. The participant is a socket client, the projector a
-// page. The facilitator key never rides in a request's URL, and nothing leaves the machine.
+// deleting it for good by typing its title. The server keeps closed workshops 30 days, which the
+// join form and the close dialog say. The participant is a socket client, the projector and a
+// newcomer's phone are pages. The facilitator key never rides in a request's URL, and nothing
+// leaves the machine.
 // Needs the built client (dist/client) and Debian's chromium.
 import { readFile } from 'node:fs/promises';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -10,7 +12,7 @@ import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { createWorkshop, facilitator, participant, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, recordRequests, requestsLeaving } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving } from '../helpers/browser.ts';
 
 const TITLE = 'LGL Kalmar län: uppföljning';
 const NAME = 'Ingrid Karlsson';
@@ -22,6 +24,7 @@ interface Ctx {
   laptop: BrowserContext;
   page: Page;
   projector: Page;
+  phone: Page;
   workshop: CreatedWorkshop;
   activityTitle: string;
   anna: TestClient;
@@ -50,7 +53,7 @@ story.before(async (ctx) => {
   const problem = browserTestsReady();
   assert.ok(!problem, problem ?? '');
   ctx.requests = [];
-  ctx.srv = await startServer({ clientDir });
+  ctx.srv = await startServer({ clientDir, retentionDays: 30 });
   ctx.workshop = await createWorkshop(ctx.srv.url, { title: TITLE, agenda: [{ kind: 'swot' }] });
   // The plenary's SWOT is on, and one participant (a socket) writes a strength in it.
   const host = await facilitator(ctx.srv.url, ctx.workshop);
@@ -66,8 +69,14 @@ story.before(async (ctx) => {
   ctx.laptop = await ctx.browser.newContext({ ...LAPTOP, acceptDownloads: true });
   recordRequests(ctx.laptop, ctx.requests);
   ctx.page = await ctx.laptop.newPage();
-  ctx.projector = await ctx.laptop.newPage();
-  for (const page of [ctx.page, ctx.projector]) page.setDefaultTimeout(10_000);
+  // The projector in a window of its own: a second tab would leave the facilitator's in the background.
+  const big = await ctx.browser.newContext(LAPTOP);
+  recordRequests(big, ctx.requests);
+  ctx.projector = await big.newPage();
+  const phone = await ctx.browser.newContext(PHONE);
+  recordRequests(phone, ctx.requests);
+  ctx.phone = await phone.newPage();
+  for (const page of [ctx.page, ctx.projector, ctx.phone]) page.setDefaultTimeout(10_000);
 });
 
 story.after(async (ctx) => {
@@ -110,6 +119,71 @@ story('Word downloads as a .docx file', async (ctx) => {
   await page.keyboard.press('Escape');
   await dialog(page).waitFor({ state: 'hidden' });
   assert.is(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'open-summary', 'focus goes back');
+});
+
+story('a newcomer on a phone is told at joining how long the workshop is kept', async (ctx) => {
+  await ctx.phone.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
+  const notice = await ctx.phone.getByTestId('join-notice').innerText();
+  assert.ok(notice.includes('Workshoppen raderas 30 dagar efter att den avslutats.'), notice);
+});
+
+story('closing asks first, says what it means and how long it is kept; then nobody can write', async (ctx) => {
+  const { page } = ctx;
+  await ctx.projector.goto(`${ctx.srv.url}/p/${ctx.workshop.id}`);
+  await ctx.projector.getByText(TITLE).waitFor();
+  await page.getByTestId('close-workshop').click();
+  const closeDialog = page.getByTestId('close-dialog');
+  await closeDialog.getByRole('heading', { name: 'Avsluta workshoppen?' }).waitFor();
+  const text = await closeDialog.innerText();
+  assert.ok(text.includes('kan ingen gå med eller skriva mer'), 'what closing means');
+  assert.ok(text.includes('hämta summeringen'), 'export still works');
+  assert.ok(text.includes('Workshoppen raderas automatiskt 30 dagar efter att den avslutats.'), 'the retention');
+  await closeDialog.getByTestId('close-confirm').click();
+  await page.getByText('Avslutad. Ingen kan gå med eller skriva.').waitFor();
+  assert.match(await page.getByTestId('retention').innerText(), /^Workshoppen raderas automatiskt den \d{1,2} \S+ \d{4}\.$/);
+  const ack = await ctx.anna.command({ type: 'note.add', noteId: 'note-anna-2', activityId: ctx.anna.state!.activities[0].id, columnId: 'w', text: 'För sent' });
+  assert.equal(ack.ok ? 'ok' : ack.error, 'closed', 'a participant can no longer post');
+});
+
+story('deleting needs the title typed exactly, then the facilitator lands on the home page', async (ctx) => {
+  const { page } = ctx;
+  await page.getByTestId('delete-workshop').click();
+  const deleteDialog = page.getByTestId('delete-dialog');
+  await deleteDialog.getByRole('heading', { name: 'Radera workshoppen för gott?' }).waitFor();
+  assert.ok((await deleteDialog.innerText()).includes('Det går inte att ångra.'));
+  const input = deleteDialog.getByLabel(`Skriv rubriken ”${TITLE}” för att bekräfta`);
+  assert.ok(await input.evaluate((el) => el === document.activeElement), 'the title field has focus');
+  const confirm = deleteDialog.getByTestId('delete-confirm');
+  assert.ok(await confirm.isDisabled(), 'disabled while empty');
+  await input.fill(TITLE.slice(0, -1));
+  assert.ok(await confirm.isDisabled(), 'disabled while the title does not match');
+  await input.fill(` ${TITLE} `);
+  assert.ok(await confirm.isEnabled(), 'enabled once it matches');
+  await confirm.click();
+  await page.waitForURL(`${ctx.srv.url}/`);
+  const notice = page.getByTestId('home-notice');
+  assert.is((await notice.innerText()).trim(), `Workshoppen ”${TITLE}” är raderad.`);
+  assert.ok(await notice.evaluate((el) => el === document.activeElement), 'the notice has focus');
+  const remembered = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('verkstad:facilitator:')));
+  assert.equal(remembered, [], 'this browser forgets the facilitator key');
+  assert.is(await page.getByRole('link', { name: TITLE }).count(), 0, 'not in "Mina workshoppar"');
+});
+
+story('everyone still connected is told it was deleted, and the join code is gone', async (ctx) => {
+  for (const screen of [ctx.projector, ctx.phone]) await screen.getByText('Workshoppen har raderats.').waitFor();
+  const ended = ctx.anna.received.find((r) => r.name === 'ended');
+  assert.equal((ended?.payload as { error?: string } | undefined)?.error, 'deleted', 'the participant socket got ended: deleted');
+  const res = await fetch(`${ctx.srv.url}/api/join/${ctx.workshop.joinCode}`);
+  assert.is(res.status, 404, 'the join code answers not found');
+});
+
+story('the facilitator key never rides in a URL, and nothing leaves the machine', async (ctx) => {
+  const api = ctx.requests.filter((url) => url.includes('/api/'));
+  assert.ok(api.some((url) => url.includes('/summary.html')), 'the preview was fetched');
+  assert.equal(api.filter((url) => url.includes(ctx.workshop.facilitatorKey)), [], 'no key in an API URL');
+  const { network, foreign } = requestsLeaving(ctx.requests, ctx.srv.url);
+  assert.ok(network.length > 0, 'requests were recorded');
+  assert.equal(foreign, [], `requests left the machine: ${foreign.join(', ')}`);
 });
 
 story.run();

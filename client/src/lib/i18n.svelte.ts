@@ -65,6 +65,7 @@ export function refusalText(error: ErrorCode): string {
   if (error === 'protocol') return t('error.protocol');
   if (error === 'not_found') return t('fac.notFound');
   if (error === 'removed') return t('conn.removed');
+  if (error === 'deleted') return t('error.deleted');
   return t('conn.noAccess');
 }
 

@@ -92,6 +92,12 @@ export function saveFacilitator(id: string, key: string, title?: string): void {
 
 export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facilitatorKey(id));
 
+/** After a deletion: forget the key and anything still queued for that workshop in this browser. */
+export function forgetFacilitator(id: string, storage = browserStorage()): void {
+  removeKey(facilitatorKey(id), storage);
+  for (const key of keysWith(`${PREFIX}outbox:${id}:`, storage)) removeKey(key, storage);
+}
+
 /** "Mina workshoppar": every workshop this browser facilitates, newest first. */
 export function facilitatorEntries(): FacilitatorEntry[] {
   return keysWith(`${PREFIX}facilitator:`)

@@ -73,6 +73,8 @@ export class WorkshopState extends Toolkit {
     this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message, f.detail) })),
   );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
+  /** Days a closed workshop is kept before the server erases it; null: until deleted. */
+  retentionDays = $state<number | null>(null);
   /** Server clock minus this device's clock, from the last snapshot: timers show server time. */
   clockOffset = $state(0);
 
@@ -346,6 +348,7 @@ export class WorkshopState extends Toolkit {
     this.workshop = snapshot.workshop;
     this.you = snapshot.you;
     this.projection = snapshot.projection ?? NO_PROJECTION;
+    this.retentionDays = snapshot.retentionDays ?? null;
     i18n.workshopLanguage = snapshot.workshop.language;
     this.#settle();
   }
