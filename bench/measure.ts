@@ -1,0 +1,58 @@
+// What every bench scenario shares: the shape of a result, and timing with warm-up.
+import { performance } from 'node:perf_hooks';
+
+export interface RunOptions {
+  /** Measured runs per row. */
+  runs: number;
+  /** Runs thrown away first, so the JIT, lazy imports and caches are warm as in a live server. */
+  warmup: number;
+}
+
+export interface Row {
+  name: string;
+  median: number;
+  p95: number;
+  /** The budget in ms (the p95 must stay under it), or null where there is none. */
+  target: number | null;
+  /** Where the target comes from, e.g. "issue 8". */
+  source?: string;
+}
+
+export interface Result {
+  /** One line: what was measured, e.g. "summary export, 40 participants and 500 notes". */
+  title: string;
+  rows: Row[];
+  /** Further lines for the report, e.g. the size of the input. */
+  notes: string[];
+}
+
+export interface Scenario {
+  /** What `--only` selects and the section marker in results.md. */
+  name: string;
+  run(options: RunOptions): Promise<Result>;
+}
+
+/** Times `fn` after `warmup` unmeasured calls; the samples in ms, in run order. */
+export async function time(fn: () => unknown, { runs, warmup }: RunOptions): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+/** The value below which `p` of the samples fall (nearest rank, so always a measured value). */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** A row from samples. The p95 is held to the target: a median under it still lets half the runs go over. */
+export function row(name: string, samples: number[], target: number | null, source?: string): Row {
+  return { name, median: percentile(samples, 0.5), p95: percentile(samples, 0.95), target, source };
+}
+
+export const passes = (r: Row): boolean | null => (r.target === null ? null : r.p95 < r.target);
