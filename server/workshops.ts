@@ -8,7 +8,7 @@ import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
-import type { Actor, ErrorCode, Participant, Workshop } from '../shared/workshop/model.ts';
+import { FACILITATOR_ID, type Actor, type ErrorCode, type Participant, type Workshop } from '../shared/workshop/model.ts';
 import type { EventStore } from './store/store.ts';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorCode; detail?: string };
@@ -54,6 +54,25 @@ export class Workshops {
         ? agendaFromTemplate(input.agenda, lang, () => nanoid(10))
         : [];
     const createdAt = this.now();
+    // The last meeting's open next steps come first, as notes on their own board.
+    const followUp = input.followUp?.length ? makeActivity(nanoid(10), 'followUp', lang) : null;
+    if (followUp) activities.unshift(followUp);
+    const followUpNotes: WorkshopEvent[] = (input.followUp ?? []).map((item) => ({
+      type: 'note.added',
+      note: {
+        id: nanoid(12),
+        activityId: followUp!.id,
+        columnId: 'open',
+        authorId: FACILITATOR_ID,
+        text: item.text,
+        roomId: null,
+        themeId: null,
+        owner: item.owner,
+        due: item.due,
+        createdAt,
+        updatedAt: createdAt,
+      },
+    }));
     for (let attempt = 0; ; attempt++) {
       const joinCode = newJoinCode();
       if (this.store.idForCode(joinCode) && attempt < 20) continue;
@@ -74,8 +93,9 @@ export class Workshops {
           currentActivityId: activities[0]?.id ?? null,
         },
       };
-      this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, [event]);
-      const workshop = fold([{ seq: 1, event }])!;
+      const events = [event, ...followUpNotes];
+      this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, events);
+      const workshop = fold(events.map((e, i) => ({ seq: i + 1, event: e })))!;
       this.#states.set(id, workshop);
       return { workshop, facilitatorKey };
     }

@@ -33,14 +33,32 @@ export const WorkshopInfoPatch = v.strictObject({
 
 const Questions = v.pipe(v.array(text(LIMITS.title)), v.maxLength(LIMITS.columns));
 
+export const Column = v.strictObject({ id: ColumnId, title: text(LIMITS.title) });
+const Columns = v.pipe(v.array(Column), v.minLength(1), v.maxLength(LIMITS.columns));
+
 export const ActivityDraft = v.strictObject({
   kind: ActivityKind,
   title: v.optional(optionalText(LIMITS.title)),
   questions: v.optional(Questions),
   withOptional: v.optional(v.boolean()),
+  /** From an earlier meeting: its columns as they were set, and whether it was anonymous. */
+  columns: v.optional(
+    v.pipe(
+      Columns,
+      // activity.update's columns are checked by decide; a new workshop's here.
+      v.check((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'column ids must differ'),
+    ),
+  ),
+  anonymous: v.optional(v.boolean()),
 });
 
-export const Column = v.strictObject({ id: ColumnId, title: text(LIMITS.title) });
+/** A next step of the previous meeting, to follow up in this one. */
+export const FollowUpItem = v.strictObject({
+  text: text(LIMITS.noteText),
+  owner: v.optional(optionalText(LIMITS.shortText), ''),
+  due: v.optional(DateText, ''),
+});
+export type FollowUpItem = v.InferOutput<typeof FollowUpItem>;
 
 /** What a client sends to create a workshop (`POST /api/workshops`). */
 export const CreateWorkshop = v.strictObject({
@@ -53,6 +71,8 @@ export const CreateWorkshop = v.strictObject({
   agenda: v.optional(
     v.union([v.literal('lgs'), v.pipe(v.array(ActivityDraft), v.maxLength(LIMITS.activities))]),
   ),
+  /** Listed first, as "Uppföljning från föregående möte". */
+  followUp: v.optional(v.pipe(v.array(FollowUpItem), v.maxLength(LIMITS.followUps))),
 });
 export type CreateWorkshop = v.InferOutput<typeof CreateWorkshop>;
 
@@ -105,7 +125,7 @@ export const Command = v.variant('type', [
   command('activity.update', {
     activityId: Id,
     title: v.optional(text(LIMITS.title)),
-    columns: v.optional(v.pipe(v.array(Column), v.minLength(1), v.maxLength(LIMITS.columns))),
+    columns: v.optional(Columns),
     anonymous: v.optional(v.boolean()),
     hidden: v.optional(v.boolean()),
     summary: v.optional(optionalText(LIMITS.longText)),

@@ -37,6 +37,14 @@ export const TEMPLATES: Record<ActivityKind, Template> = {
   actions: { columns: [['actions', 'template.actions.column']], anonymous: false },
   decisions: { columns: [['decisions', 'template.decisions.column']], anonymous: false },
   prioritise: { columns: [['options', 'template.prioritise.options']], anonymous: false },
+  // The last meeting's next steps, gone through at the start: moved to "Klart" as they are.
+  followUp: {
+    columns: [
+      ['open', 'template.followUp.open'],
+      ['done', 'template.followUp.done'],
+    ],
+    anonymous: false,
+  },
 };
 
 export interface ActivityOptions {
@@ -45,6 +53,9 @@ export interface ActivityOptions {
   questions?: string[];
   /** startStopContinue: add "Göra mer av" and "Göra mindre av". */
   withOptional?: boolean;
+  /** Columns as an earlier meeting had them (wins over questions and template columns). */
+  columns?: Column[];
+  anonymous?: boolean;
 }
 
 /** A fresh activity of a template in a language. Pure: the id comes from the caller. */
@@ -56,7 +67,9 @@ export function makeActivity(
 ): Activity {
   const t = TEMPLATES[kind];
   let columns: Column[];
-  if (kind === 'brainstorm' && opts.questions?.length) {
+  if (opts.columns?.length) {
+    columns = opts.columns.map((c) => ({ id: c.id, title: c.title }));
+  } else if (kind === 'brainstorm' && opts.questions?.length) {
     columns = opts.questions.map((title, i) => ({ id: `q${i + 1}`, title }));
   } else {
     const defs = [...t.columns, ...(opts.withOptional ? (t.optional ?? []) : [])];
@@ -68,7 +81,7 @@ export function makeActivity(
     title: opts.title?.trim() || translate(lang, `kind.${kind}`),
     columns,
     locked: false,
-    anonymous: t.anonymous,
+    anonymous: opts.anonymous ?? t.anonymous,
     breakout: null,
     hidden: false,
     summary: '',

@@ -63,12 +63,15 @@ function sectionRows(s: ActivitySection): Row[] {
 export function renderCsv(o: Outline): string {
   const { labels } = o;
   const header = [labels.activity, labels.room, labels.column, labels.theme, labels.text, labels.author, labels.votes, labels.rating, labels.who, labels.when];
+  const steps = (groups: Outline['nextSteps']) =>
+    groups.flatMap((g) =>
+      g.items.map((s) => ({ ...blank, activity: g.title, column: s.column, text: s.what, author: s.author ?? '', who: s.who, when: s.when })),
+    );
   const rows: Row[] = [
+    ...steps(o.followUp),
     ...o.sections.flatMap(sectionRows),
     ...o.decisions.flatMap((g) => g.items.map((n) => noteRow(g.title, '', '', n))),
-    ...o.nextSteps.flatMap((g) =>
-      g.items.map((s) => ({ ...blank, activity: g.title, column: s.column, text: s.what, author: s.author ?? '', who: s.who, when: s.when })),
-    ),
+    ...steps(o.nextSteps),
   ];
   const lines = [header, ...rows.map((r) => FIELDS.map((f) => r[f]))].map((cells) => cells.map((c) => cell(clean(c))).join(','));
   // The byte order mark lets Excel read å, ä and ö as UTF-8.

@@ -125,6 +125,9 @@ export function renderDocx(o: Outline): Promise<Buffer> {
   const { labels } = o;
   const children: Block[] = [
     ...front(o),
+    ...part(labels.followUp, o.followUp, (items) => [
+      table([labels.what, labels.who, labels.when, labels.status], items.map((s) => [s.what, s.who, s.when, s.column])),
+    ]),
     ...o.sections.flatMap((s) => section(s, labels)),
     ...part(labels.decisions, o.decisions, (items) => items.map((n) => note(n, labels, false))),
     ...part(labels.nextSteps, o.nextSteps, (items) => [table([labels.what, labels.who, labels.when], items.map((s) => [s.what, s.who, s.when]))]),

@@ -1,5 +1,5 @@
 // The summary as one standalone HTML page: no external resources, prints to a clean A4 PDF.
-import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 
 const STYLE = `
@@ -22,7 +22,7 @@ table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; font-size: 
 th, td { border: 1px solid #888; padding: .25em .45em; text-align: left; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 table.next-steps td:first-child, table.ranking td:nth-child(2) { overflow-wrap: anywhere; }
-table.next-steps td:last-child .text { white-space: nowrap; }
+table.next-steps td:nth-child(3) .text { white-space: nowrap; }
 tr { break-inside: avoid; }
 .room { border-left: 3px solid #bbb; padding-left: .8em; margin: 1em 0; }
 .empty { color: #666; font-style: italic; }
@@ -106,9 +106,13 @@ function part<T>(title: string, cls: string, groups: PartGroup<T>[], body: (item
   return tag('section', out.join('\n'), ` class="${cls}"`);
 }
 
-function nextSteps(items: Outline['nextSteps'][number]['items'], labels: Labels): string {
-  const head = [labels.what, labels.who, labels.when].map((h) => tag('th', esc(h), ' scope="col"')).join('');
-  const rows = items.map((s) => tag('tr', [s.what, s.who, s.when].map((v) => tag('td', text(v))).join('')));
+/** Next steps as a table; the follow-up adds each one's status (the column it ended in). */
+function nextSteps(items: NextStep[], labels: Labels, withStatus = false): string {
+  const head = [labels.what, labels.who, labels.when, ...(withStatus ? [labels.status] : [])]
+    .map((h) => tag('th', esc(h), ' scope="col"'))
+    .join('');
+  const cells = (s: NextStep) => [s.what, s.who, s.when, ...(withStatus ? [s.column] : [])];
+  const rows = items.map((s) => tag('tr', cells(s).map((v) => tag('td', text(v))).join('')));
   return tag('table', tag('thead', tag('tr', head)) + tag('tbody', rows.join('')), ' class="next-steps"');
 }
 
@@ -132,6 +136,7 @@ export function renderHtml(o: Outline): string {
   const body = [
     header(o),
     attendance(o),
+    part(labels.followUp, 'follow-up', o.followUp, (items) => nextSteps(items, labels, true)),
     ...o.sections.map((s) => section(s, labels)),
     part(labels.decisions, 'decisions', o.decisions, (items) => list(items.map((n) => note(n, labels, false)))),
     part(labels.nextSteps, 'next-steps', o.nextSteps, (items) => nextSteps(items, labels)),

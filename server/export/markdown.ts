@@ -1,5 +1,5 @@
 // The summary as Markdown: minutes to paste into an e-mail, a wiki or a document.
-import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { escapeMarkdown as md, labelled, markdownLine as line } from './text.ts';
 
 const heading = (level: number, text: string) => `${'#'.repeat(level)} ${text}`;
@@ -77,12 +77,14 @@ function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => st
   return out;
 }
 
-function nextSteps(items: Outline['nextSteps'][number]['items'], labels: Labels): string[] {
+/** Next steps as a table; the follow-up adds each one's status (the column it ended in). */
+function nextSteps(items: NextStep[], labels: Labels, withStatus = false): string[] {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const head = [labels.what, labels.who, labels.when, ...(withStatus ? [labels.status] : [])];
   return [
-    row([labels.what, labels.who, labels.when]),
-    row(['---', '---', '---']),
-    ...items.map((s) => row([line(s.what), line(s.who), line(s.when)])),
+    row(head),
+    row(head.map(() => '---')),
+    ...items.map((s) => row([s.what, s.who, s.when, ...(withStatus ? [s.column] : [])].map(line))),
   ];
 }
 
@@ -108,6 +110,7 @@ export function renderMarkdown(o: Outline): string {
   const lines = [
     ...titleBlock(o),
     ...attendance(o),
+    ...part(labels.followUp, o.followUp, (items) => nextSteps(items, labels, true)),
     ...o.sections.flatMap((s) => section(s, labels)),
     ...part(labels.decisions, o.decisions, (items) => items.map((n) => noteText(n, labels, false))),
     ...part(labels.nextSteps, o.nextSteps, (items) => nextSteps(items, labels)),

@@ -93,6 +93,8 @@ export interface Outline {
   /** Date, place, purpose and goal, those that are filled in. */
   info: Array<{ label: string; value: string }>;
   attendance: { groups: AttendanceGroup[]; total: number; namesLeftOut: boolean };
+  /** The previous meeting's next steps gone through, each with its status (its column). */
+  followUp: PartGroup<NextStep>[];
   sections: ActivitySection[];
   decisions: PartGroup<NoteItem>[];
   nextSteps: PartGroup<NextStep>[];
@@ -111,7 +113,7 @@ const decimal = (lang: Language, value: number) =>
   new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 
 /** Activities whose notes are the minutes' own parts rather than a numbered section. */
-const OWN_PART: ReadonlySet<ActivityKind> = new Set(['decisions', 'actions']);
+const OWN_PART: ReadonlySet<ActivityKind> = new Set(['decisions', 'actions', 'followUp']);
 
 interface Context {
   state: Workshop;
@@ -125,22 +127,24 @@ export function outline(state: Workshop, options: OutlineOptions): Outline {
   const lang = state.language;
   const ctx: Context = { state, lang, labels: labelsFor(lang), includeNames: options.includeNames };
   const boards = state.activities.filter((a) => !OWN_PART.has(a.kind));
+  const step = (n: Note, naming: Naming, a: Activity): NextStep => ({
+    id: n.id,
+    column: columnTitle(a, n.columnId),
+    what: n.text,
+    who: n.owner ?? '',
+    when: n.due ?? '',
+    author: naming.authorOf(n),
+  });
   return {
     language: lang,
     labels: ctx.labels,
     title: state.title,
     info: info(ctx),
     attendance: attendance(ctx),
+    followUp: ownPart(ctx, 'followUp', step),
     sections: boards.map((a, i) => section(ctx, a, i + 1)),
     decisions: ownPart(ctx, 'decisions', (n, naming, a) => noteItem(n, naming, columnTitle(a, n.columnId))),
-    nextSteps: ownPart(ctx, 'actions', (n, naming, a) => ({
-      id: n.id,
-      column: columnTitle(a, n.columnId),
-      what: n.text,
-      who: n.owner ?? '',
-      when: n.due ?? '',
-      author: naming.authorOf(n),
-    })),
+    nextSteps: ownPart(ctx, 'actions', step),
   };
 }
 

@@ -17,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   'kind.actions': 'Next steps',
   'kind.decisions': 'Decisions',
   'kind.prioritise': 'Prioritisation',
+  'kind.followUp': 'Follow-up from the previous meeting',
 
   'template.brainstorm.question': 'Question',
   'template.swot.s': 'Strengths',
@@ -31,6 +32,8 @@ export const en: Record<MessageKey, string> = {
   'template.evaluation.column': 'Comments',
   'template.actions.column': 'Next steps',
   'template.decisions.column': 'Decisions',
+  'template.followUp.open': 'To follow up',
+  'template.followUp.done': 'Done',
   'template.prioritise.options': 'Options',
 
   'agenda.lgs': 'LGS workshop',
@@ -70,6 +73,8 @@ export const en: Record<MessageKey, string> = {
   'export.rating': 'Rating',
   'export.decisions': 'Decisions',
   'export.nextSteps': 'To do before the next meeting',
+  'export.followUp': 'Follow-up from the previous meeting',
+  'export.status': 'Status',
   'export.what': 'What',
   'export.who': 'Who',
   'export.when': 'When',

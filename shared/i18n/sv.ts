@@ -15,6 +15,7 @@ export const sv = {
   'kind.actions': 'Att göra',
   'kind.decisions': 'Beslut',
   'kind.prioritise': 'Prioritering',
+  'kind.followUp': 'Uppföljning från föregående möte',
 
   'template.brainstorm.question': 'Fråga',
   'template.swot.s': 'Styrkor',
@@ -29,6 +30,8 @@ export const sv = {
   'template.evaluation.column': 'Kommentarer',
   'template.actions.column': 'Att göra',
   'template.decisions.column': 'Beslut',
+  'template.followUp.open': 'Att följa upp',
+  'template.followUp.done': 'Klart',
   'template.prioritise.options': 'Alternativ',
 
   'agenda.lgs': 'LGS-workshop',
@@ -68,6 +71,8 @@ export const sv = {
   'export.rating': 'Betyg',
   'export.decisions': 'Beslut',
   'export.nextSteps': 'Att göra till nästa möte',
+  'export.followUp': 'Uppföljning från föregående möte',
+  'export.status': 'Status',
   'export.what': 'Vad',
   'export.who': 'Vem',
   'export.when': 'När',

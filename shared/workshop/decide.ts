@@ -3,7 +3,7 @@
 import type { Command } from '../schema.ts';
 import { makeActivity } from '../templates.ts';
 import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
-import { LIMITS, actorId, type Activity, type Actor, type Note, type Workshop } from './model.ts';
+import { LIMITS, actorId, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
 
@@ -113,7 +113,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       const denied = mayChangeNote(state, note, actor);
       if (denied) return denied;
       const kind = findActivity(state, note.activityId)?.kind;
-      const isAction = kind === 'actions';
+      const isAction = takesOwner(kind);
       const rating = kind === 'evaluation' ? command.rating : undefined;
       const same =
         note.text === command.text &&
@@ -241,7 +241,7 @@ function addNote(
   if (activity.kind === 'prioritise' && actor.role === 'participant') return refuse('forbidden', 'options');
   const room = noteRoom(activity, command.roomId, actor);
   if (!room.ok) return room;
-  const isAction = activity.kind === 'actions';
+  const isAction = takesOwner(activity.kind);
   return accept({
     type: 'note.added',
     note: {

@@ -13,7 +13,8 @@ export type ActivityKind =
   | 'evaluation'
   | 'actions'
   | 'decisions'
-  | 'prioritise';
+  | 'prioritise'
+  | 'followUp';
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'brainstorm',
   'swot',
@@ -22,7 +23,11 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'actions',
   'decisions',
   'prioritise',
+  'followUp',
 ];
+
+/** Notes with who does it and by when: next steps, and the follow-up of the last meeting's. */
+export const takesOwner = (kind: ActivityKind | undefined) => kind === 'actions' || kind === 'followUp';
 
 export type Role = 'facilitator' | 'participant';
 
@@ -210,6 +215,8 @@ export const LIMITS = {
   timerSeconds: 4 * 60 * 60,
   dots: 50,
   themes: 200,
+  /** Next steps carried over to the next meeting. */
+  followUps: 100,
 } as const;
 
 export function actorId(actor: Actor): string {
