@@ -171,6 +171,12 @@ story('deleting needs the title typed exactly, then the facilitator lands on the
 
 story('everyone still connected is told it was deleted, and the join code is gone', async (ctx) => {
   for (const screen of [ctx.projector, ctx.phone]) await screen.getByText('Workshoppen har raderats.').waitFor();
+  const { id, joinCode } = ctx.workshop;
+  const kept = await ctx.phone.evaluate(
+    ([wid, code]) => Object.entries(localStorage).filter(([k, v]) => k.includes(wid) || k.includes(code) || v.includes(wid)),
+    [id, joinCode],
+  );
+  assert.equal(kept, [], 'the phone keeps nothing of the deleted workshop (code, token, outbox)');
   const ended = ctx.anna.received.find((r) => r.name === 'ended');
   assert.equal((ended?.payload as { error?: string } | undefined)?.error, 'deleted', 'the participant socket got ended: deleted');
   const res = await fetch(`${ctx.srv.url}/api/join/${ctx.workshop.joinCode}`);

@@ -93,9 +93,16 @@ export function saveFacilitator(id: string, key: string, title?: string): void {
 export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facilitatorKey(id));
 
 /** After a deletion: forget the key and anything still queued for that workshop in this browser. */
-export function forgetFacilitator(id: string, storage = browserStorage()): void {
+/**
+ * A deleted workshop: forget all this browser holds for it (facilitator key, participant token,
+ * unsent commands, the remembered join code). Nothing of it could ever be used again.
+ */
+export function forgetWorkshop(id: string, storage = browserStorage()): void {
   removeKey(facilitatorKey(id), storage);
+  removeKey(`${PREFIX}participant:${id}`, storage);
   for (const key of keysWith(`${PREFIX}outbox:${id}:`, storage)) removeKey(key, storage);
+  for (const key of keysWith(`${PREFIX}code:`, storage))
+    if (readJson<{ workshopId?: string }>(key, storage)?.workshopId === id) removeKey(key, storage);
 }
 
 /** "Mina workshoppar": every workshop this browser facilitates, newest first. */

@@ -23,7 +23,7 @@ import {
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
-import { browserStorage } from './storage.ts';
+import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
 
 export interface WorkshopOptions {
@@ -129,8 +129,8 @@ export class WorkshopState extends Toolkit {
         presence: (p: Presence) => (this.online = new Set(p.online)),
         projection: (p) => (this.projection = p),
         status: (status) => this.#onStatus(status),
-        refused: (error) => (this.refusal = error),
-        ended: (error) => (this.refusal = error),
+        refused: (error) => this.#onRefused(error),
+        ended: (error) => this.#onRefused(error),
         outbox: (pending) => (this.pending = pending),
         accepted: (command, seq) => {
           if (!this.workshop || seq > this.workshop.seq) this.#settling = [...this.#settling, { command, seq }];
@@ -144,6 +144,13 @@ export class WorkshopState extends Toolkit {
 
   connect(): void {
     this.#connection.connect();
+  }
+
+  #onRefused(error: ErrorCode) {
+    this.refusal = error;
+    // Deleted for good: keep nothing of it here. Not on `not_found`, which a server started on
+    // the wrong data folder also answers: the facilitator key is the only way back in.
+    if (error === 'deleted') forgetWorkshop(this.workshopId);
   }
 
   destroy(): void {
