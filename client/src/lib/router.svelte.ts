@@ -1,8 +1,9 @@
-// A tiny router on location.pathname: five routes, history.pushState, no library.
+// A tiny router on location.pathname (and /new's ?from=): five routes, history.pushState, no library.
 
 export type Route =
   | { name: 'home' }
-  | { name: 'create' }
+  /** `from`: the workshop whose next meeting is planned (`/new?from=<id>`). */
+  | { name: 'create'; from: string | null }
   | { name: 'join'; code: string }
   | { name: 'facilitator'; workshopId: string }
   | { name: 'projector'; workshopId: string }
@@ -17,12 +18,18 @@ export function safeDecode(text: string): string | null {
   }
 }
 
-export function parseRoute(pathname: string): Route {
+/** A workshop id as the server makes them; anything else in ?from= is ignored. */
+const WORKSHOP_ID = /^[A-Za-z0-9_-]{6,40}$/;
+
+export function parseRoute(pathname: string, search = ''): Route {
   const decoded = pathname.split('/').filter(Boolean).map(safeDecode);
   if (decoded.includes(null)) return { name: 'notFound' };
   const parts = decoded as string[];
   if (parts.length === 0) return { name: 'home' };
-  if (parts.length === 1 && parts[0] === 'new') return { name: 'create' };
+  if (parts.length === 1 && parts[0] === 'new') {
+    const from = new URLSearchParams(search).get('from');
+    return { name: 'create', from: from && WORKSHOP_ID.test(from) ? from : null };
+  }
   if (parts.length === 2 && parts[0] === 'j') return { name: 'join', code: parts[1] };
   if (parts.length === 2 && parts[0] === 'f') return { name: 'facilitator', workshopId: parts[1] };
   if (parts.length === 2 && parts[0] === 'p') return { name: 'projector', workshopId: parts[1] };
@@ -31,11 +38,15 @@ export function parseRoute(pathname: string): Route {
 
 class Router {
   path = $state(typeof location === 'undefined' ? '/' : location.pathname);
-  route: Route = $derived(parseRoute(this.path));
+  search = $state(typeof location === 'undefined' ? '' : location.search);
+  route: Route = $derived(parseRoute(this.path, this.search));
 
   constructor() {
     if (typeof window !== 'undefined')
-      window.addEventListener('popstate', () => (this.path = location.pathname));
+      window.addEventListener('popstate', () => {
+        this.path = location.pathname;
+        this.search = location.search;
+      });
   }
 
   /** Go to a path of this app (with an optional #hash) without reloading. */
@@ -47,6 +58,7 @@ class Router {
     }
     history[replace ? 'replaceState' : 'pushState'](null, '', url.pathname + url.search + url.hash);
     this.path = url.pathname;
+    this.search = url.search;
     window.scrollTo(0, 0);
   }
 }
