@@ -36,6 +36,23 @@ export interface RealtimeLimits {
 }
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { participantRate: 10, facilitatorRate: 50 };
 
+/**
+ * The largest message a socket may send, as JSON. Nothing a participant sends comes near 16 KB
+ * (a note is at most 500 characters); a facilitator's breakout plan for a hall of a thousand
+ * lists every member, so theirs may be larger. Above `MAX_TRANSPORT_BYTES` (server.ts) the
+ * transport itself closes the connection.
+ */
+export const MAX_MESSAGE_BYTES = { participant: 16 * 1024, facilitator: 96 * 1024 } as const;
+
+/** JSON size in bytes, or Infinity for what cannot be measured (cycles cannot come over the wire). */
+function sizeOf(inputs: unknown[]): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(inputs) ?? '');
+  } catch {
+    return Infinity;
+  }
+}
+
 function message(workshops: Workshops, workshopId: string, code: ErrorCode, detail = '') {
   const lang: Workshop['language'] = workshops.get(workshopId)?.language ?? 'sv';
   return translate(lang, `error.${code}`, { detail });
@@ -129,12 +146,14 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     const inputs = typeof last === 'function' ? args.slice(0, -1) : args;
     const fail = (code: ErrorCode, detail = '') =>
       ack({ ok: false, error: code, message: message(workshops, workshopId, code, detail), ...(detail && { detail }) });
-    if (inputs.length !== arity) return fail('invalid', `expected ${arity} argument(s) and an ack`);
+    const role = viewer.role === 'facilitator' ? 'facilitator' : 'participant';
     try {
-      await rates[viewer.role === 'facilitator' ? 'facilitator' : 'participant'].consume(socket.id);
+      await rates[role].consume(socket.id);
     } catch {
       return fail('rate_limited');
     }
+    if (inputs.length !== arity) return fail('invalid', `expected ${arity} argument(s) and an ack`);
+    if (sizeOf(inputs) > MAX_MESSAGE_BYTES[role]) return fail('too_large', String(MAX_MESSAGE_BYTES[role] / 1024));
     let handled: Handled;
     try {
       handled = handle(socket, inputs[0]);
@@ -181,6 +200,15 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     if (viewer.role === 'participant') presence.arrived(workshopId, viewer.participantId);
     for (const [name, handler] of Object.entries(handlers))
       socket.on(name as keyof typeof handlers, (...args: unknown[]) => void dispatch(socket, handler, args));
+    // Any other event name still gets an answer (and counts against the rate limit).
+    socket.onAny((name: unknown, ...args: unknown[]) => {
+      if (typeof name === 'string' && Object.hasOwn(handlers, name)) return;
+      const arity = args.length - (typeof args.at(-1) === 'function' ? 1 : 0);
+      const refuse = () => {
+        throw new Refusal('invalid', 'unknown event');
+      };
+      void dispatch(socket, { arity, handle: refuse }, args);
+    });
     socket.on('disconnect', () => {
       const current = socket.data.viewer;
       if (current.role === 'participant') presence.left(workshopId, current.participantId);

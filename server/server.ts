@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createApp } from './app.ts';
 import type { CodeGuessLimiter } from './limits.ts';
+import { requestOriginAllowed } from './origins.ts';
 import { attachRealtime, type Io, type RealtimeLimits } from './realtime.ts';
 import type { EventStore } from './store/store.ts';
 import { Workshops } from './workshops.ts';
@@ -19,7 +20,12 @@ export interface ServerOptions {
   trustProxy?: string | false;
   /** RETENTION_DAYS: closed workshops are erased this many days after closing. Off when null. */
   retentionDays?: number | null;
+  /** ALLOWED_ORIGINS: browser origins besides the app's own that may connect and create. */
+  allowedOrigins?: readonly string[];
 }
+
+/** Larger messages close the connection; smaller ones are still capped per role (realtime.ts). */
+const MAX_TRANSPORT_BYTES = 128 * 1024;
 
 /** How often closed workshops past their retention are looked for (also once at start). */
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -33,13 +39,15 @@ export interface VerkstadServer {
 }
 
 export function createServer(options: ServerOptions): VerkstadServer {
-  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays } = options;
+  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays, allowedOrigins } = options;
   const workshops = new Workshops(store, { now, retentionDays });
-  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy }));
+  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, allowedOrigins }));
   const io: Io = new Server(http, {
     serveClient: false,
-    maxHttpBufferSize: 64 * 1024,
+    maxHttpBufferSize: MAX_TRANSPORT_BYTES,
     perMessageDeflate: false,
+    // A page of another site may not open a socket here in a visitor's browser (origins.ts).
+    allowRequest: (req, callback) => callback(null, requestOriginAllowed(req, { publicUrl, allowedOrigins })),
   });
   attachRealtime(io, workshops, realtimeLimits);
   const purge = () => {

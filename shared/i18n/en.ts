@@ -545,6 +545,7 @@ export const en: Record<MessageKey, string> = {
   'error.protocol': 'The app is out of date. Reload the page.',
   'error.internal': 'Something went wrong on the server. Try again.',
   'error.rate_limited': 'Too many attempts. Wait a moment and try again.',
+  'error.too_large': 'The message is too large (at most {detail} kB).',
   'error.network': 'Could not reach the server.',
   'error.voting_closed': 'Voting is closed.',
   'error.no_dots_left': 'You have no dots left. Take one back to move it.',

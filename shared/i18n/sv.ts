@@ -543,6 +543,7 @@ export const sv = {
   'error.protocol': 'Appen är inaktuell. Ladda om sidan.',
   'error.internal': 'Något gick fel på servern. Försök igen.',
   'error.rate_limited': 'För många försök. Vänta en stund och försök igen.',
+  'error.too_large': 'Meddelandet är för stort (högst {detail} kB).',
   'error.network': 'Kunde inte nå servern.',
   'error.voting_closed': 'Röstningen är stängd.',
   'error.no_dots_left': 'Du har inga prickar kvar. Ta tillbaka en prick för att flytta den.',

@@ -264,6 +264,7 @@ export type ErrorCode =
   | 'protocol'
   | 'internal'
   | 'rate_limited'
+  | 'too_large'
   | 'no_room'
   | 'room_full'
   | 'breakout_open'
