@@ -11,6 +11,8 @@ import type { ErrorCode, Language, Workshop } from '../shared/workshop/model.ts'
 import { exportSummary, isExportFormat } from './export/index.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
+import { originAllowed } from './origins.ts';
+import { securityHeaders } from './security.ts';
 import type { Workshops } from './workshops.ts';
 
 export interface AppOptions {
@@ -20,7 +22,11 @@ export interface AppOptions {
   clientDir?: string;
   codeGuesses?: CodeGuessLimiter;
   trustProxy?: string | false;
+  /** ALLOWED_ORIGINS: browser origins besides the app's own that may create and delete. */
+  allowedOrigins?: readonly string[];
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid: 400,
@@ -48,11 +54,17 @@ function origin(req: Request) {
 }
 
 export function createApp(options: AppOptions) {
-  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false } = options;
+  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false, allowedOrigins } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(publicUrl));
   // "1" (one proxy), "loopback", an address list…: see Express's trust proxy setting.
   if (trustProxy) app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+  // A page of another site may not create or delete a workshop through a visitor's browser.
+  app.use('/api', (req, res, next) => {
+    if (SAFE_METHODS.has(req.method) || originAllowed(req.get('origin'), req.get('host'), { publicUrl, allowedOrigins })) return next();
+    fail(res, 'forbidden');
+  });
   app.use(express.json({ limit: '64kb' }));
 
   app.get('/api/health', (_req, res) => {

@@ -1,5 +1,6 @@
 // Configuration from the environment, with the defaults the README promises.
 import { resolve } from 'node:path';
+import { originOf } from './origins.ts';
 
 export interface Config {
   port: number;
@@ -11,6 +12,18 @@ export interface Config {
   trustProxy: string | false;
   /** RETENTION_DAYS: erase workshops this many days after they were closed; null (default) never. */
   retentionDays: number | null;
+  /** ALLOWED_ORIGINS: browser origins besides the app's own that may connect and create. */
+  allowedOrigins: string[];
+}
+
+/** ALLOWED_ORIGINS: comma-separated http(s) origins, each reduced to scheme://host[:port]. */
+function readOrigins(value: string | undefined): string[] {
+  const listed = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return listed.map((item) => {
+    const origin = originOf(item);
+    if (!origin) throw new Error(`ALLOWED_ORIGINS must list http(s) origins separated by commas, got ${item}`);
+    return origin;
+  });
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +43,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
     publicUrl,
     trustProxy: env.TRUST_PROXY?.trim() || false,
+    allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),
   };
 }

@@ -12,6 +12,7 @@ const server = createServer({
   publicUrl: config.publicUrl,
   trustProxy: config.trustProxy,
   retentionDays: config.retentionDays,
+  allowedOrigins: config.allowedOrigins,
   clientDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
 });
 const url = await server.listen(config.port, config.host);

@@ -2,7 +2,8 @@
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 
-const STYLE = `
+/** The page's only stylesheet; the app's CSP allows it by hash in the preview (server/security.ts). */
+export const STYLE = `
 @page { size: A4; margin: 20mm 18mm; }
 html { font: 11pt/1.45 "Segoe UI", Calibri, Arial, sans-serif; color: #111; background: #fff; }
 body { max-width: 48em; margin: 2em auto; padding: 0 1em; overflow-wrap: break-word; }

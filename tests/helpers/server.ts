@@ -32,6 +32,7 @@ export async function startServer(
     /** The server's clock (default Date.now). */
     now?: () => number;
     retentionDays?: number | null;
+    allowedOrigins?: string[];
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
@@ -44,6 +45,7 @@ export async function startServer(
       realtimeLimits: opts.realtimeLimits,
       now: opts.now,
       retentionDays: opts.retentionDays,
+      allowedOrigins: opts.allowedOrigins,
     });
   const handle: TestServer = {
     url: '',
