@@ -20,6 +20,7 @@ import {
   type Workshop,
   type WorkshopInfo,
 } from '../../../shared/workshop/model.ts';
+import { conflictText } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
@@ -70,7 +71,10 @@ export class WorkshopState extends Toolkit {
   failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string; detail?: string }>>([]);
   /** The same, readable in the current UI language. */
   failureTexts: Failure[] = $derived(
-    this.failures.map((f) => ({ command: f.command, message: errorText(f.error, f.message, f.detail) })),
+    this.failures.map((f) => ({
+      command: f.command,
+      message: conflictText(f.command, f.error, f.detail, t) ?? errorText(f.error, f.message, f.detail),
+    })),
   );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
   /** Days a closed workshop is kept before the server erases it; null: until deleted. */

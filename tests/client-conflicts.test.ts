@@ -1,0 +1,33 @@
+// What a phone says when a change made while away meets a workshop that moved on.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { conflictText } from '../client/src/lib/conflicts.ts';
+import { translate } from '../shared/i18n/index.ts';
+import type { Command } from '../shared/schema.ts';
+
+const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('sv', key, params);
+const cmd = (c: Record<string, unknown>) => ({ id: 'cmd-000001', ...c }) as Command;
+
+const it = suite('conflicts after being away');
+
+it('an edit of a deleted note gives the text back; other changes of it say it is gone', () => {
+  assert.is(
+    conflictText(cmd({ type: 'note.edit', noteId: 'note-1', text: 'Min nya text' }), 'not_found', 'note', t),
+    'Lappen du ändrade har tagits bort medan du var borta. Det du skrev: ”Min nya text”',
+  );
+  for (const type of ['note.move', 'note.delete'])
+    assert.is(conflictText(cmd({ type, noteId: 'note-1', columnId: 's' }), 'not_found', 'note', t), 'Lappen har redan tagits bort.');
+  // A missing activity or column is not this conflict: the plain error text says it.
+  assert.is(conflictText(cmd({ type: 'note.move', noteId: 'note-1', columnId: 's' }), 'not_found', 'column', t), null);
+});
+
+it('a dot that arrives after the vote closed or its option went is explained; taking one back is not', () => {
+  const dot = (delta: number) => cmd({ type: 'vote.cast', activityId: 'act-1', optionId: 'opt-1', delta });
+  assert.match(conflictText(dot(1), 'voting_closed', undefined, t)!, /röstningen stängdes/);
+  assert.match(conflictText(dot(1), 'not_found', 'voting', t)!, /röstningen stängdes/);
+  assert.match(conflictText(dot(1), 'not_found', 'option', t)!, /alternativet finns inte längre/);
+  assert.is(conflictText(dot(-1), 'voting_closed', undefined, t), null);
+  assert.is(conflictText(dot(1), 'no_dots_left', undefined, t), null);
+});
+
+it.run();
