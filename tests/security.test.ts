@@ -289,16 +289,17 @@ async function captureOutput(run: () => Promise<void>): Promise<string> {
   return chunks.join('');
 }
 
-secret('never in the logs of a whole small workshop, refusals included', async () => {
+secret('neither it nor a token is in the logs of a whole small workshop, refusals included', async () => {
   const srv = await startServer();
   let created: CreatedWorkshop | undefined;
   const wrongKey = 'WrongKeyWrongKeyWrongKeyWrongKey';
+  const token = 'AnnasOwnParticipantToken42';
   const output = await captureOutput(async () => {
     console.log('capture works');
     created = await createWorkshop(srv.url, { title: 'Samråd Kalmar', agenda: [{ kind: 'swot' }] });
     const host = await facilitator(srv.url, created);
     assert.ok((await host.command({ type: 'activity.focus', activityId: host.state!.activities[0].id })).ok);
-    const anna = await participant(srv.url, created.id, { name: 'Anna' });
+    const anna = await participant(srv.url, created.id, { name: 'Anna', token });
     const posted = await anna.command({ type: 'note.add', noteId: 'note-1', activityId: host.state!.activities[0].id, columnId: 's', text: 'Bra samverkan' });
     assert.ok(posted.ok);
     for (const format of ['html', 'md', 'csv', 'json', 'docx']) {
@@ -324,6 +325,7 @@ secret('never in the logs of a whole small workshop, refusals included', async (
   assert.ok(output.includes('capture works'), 'the capture sees console output');
   assert.not.ok(output.includes(created!.facilitatorKey), 'the facilitator key is in the output');
   assert.not.ok(output.includes(wrongKey), 'a tried key is in the output');
+  assert.not.ok(output.includes(token), "a participant's token is in the output");
 });
 
 secret('never in the participant or projector links, the links answer, the QR code or what they receive', async () => {
