@@ -7,9 +7,10 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { exportScenario } from './export.ts';
+import { phoneScenario } from './phone.ts';
 import { passes, type Result, type Row, type Scenario } from './measure.ts';
 
-const SCENARIOS: Scenario[] = [exportScenario];
+const SCENARIOS: Scenario[] = [exportScenario, phoneScenario];
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 const HEADER = `# Benchmarks
 
