@@ -67,7 +67,51 @@ export function assignRooms(
       .map(({ m }) => m);
   }
   order.forEach((m, i) => rooms[i % rooms.length].push(m.id));
+  if (assignment === 'mixed') separateOrganisations(rooms, new Map(members.map((m) => [m.id, m])));
   return rooms;
+}
+
+/**
+ * Someone who chose another kind than the rest of their organisation splits it over two kind
+ * blocks, and the deal can then seat two of them together. Mend that by swapping one of them
+ * with someone of the same kind in a room without their organisation: sizes and the spread of
+ * kinds stay as they were, and no swap seats anyone with their own organisation.
+ */
+function separateOrganisations(rooms: string[][], people: Map<string, Member>): void {
+  const org = (id: string) => orgKey(people.get(id)!);
+  const countIn = (room: string[], key: string) => room.filter((id) => org(id) === key).length;
+  // Each swap lowers the number of same-organisation pairs, so this ends; the bound is a guard.
+  for (let guard = rooms.length * rooms.length * 4; guard > 0; guard--) {
+    const swap = findSwap(rooms, people, org, countIn);
+    if (!swap) return;
+    const { a, i, b, j } = swap;
+    [rooms[a][i], rooms[b][j]] = [rooms[b][j], rooms[a][i]];
+  }
+}
+
+function findSwap(
+  rooms: string[][],
+  people: Map<string, Member>,
+  org: (id: string) => string,
+  countIn: (room: string[], key: string) => number,
+): { a: number; i: number; b: number; j: number } | null {
+  for (const [a, room] of rooms.entries()) {
+    for (const [i, id] of room.entries()) {
+      const mine = org(id);
+      if (countIn(room, mine) < 2) continue;
+      for (const [b, other] of rooms.entries()) {
+        if (b === a || countIn(other, mine) > 0) continue;
+        const j = other.findIndex(
+          (them) =>
+            people.get(them)!.orgKind === people.get(id)!.orgKind &&
+            // They must not land with their own organisation either.
+            countIn(room, org(them)) === 0,
+        );
+        if (j >= 0) return { a, i, b, j };
+      }
+    }
+  }
+  return null;
 }
 
 /** How many rooms make rooms of about `size` people. */
