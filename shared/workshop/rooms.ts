@@ -78,40 +78,40 @@ export function assignRooms(
  * kinds stay as they were, and no swap seats anyone with their own organisation.
  */
 function separateOrganisations(rooms: string[][], people: Map<string, Member>): void {
-  const org = (id: string) => orgKey(people.get(id)!);
-  const countIn = (room: string[], key: string) => room.filter((id) => org(id) === key).length;
-  // Each swap lowers the number of same-organisation pairs, so this ends; the bound is a guard.
-  for (let guard = rooms.length * rooms.length * 4; guard > 0; guard--) {
-    const swap = findSwap(rooms, people, org, countIn);
-    if (!swap) return;
-    const { a, i, b, j } = swap;
-    [rooms[a][i], rooms[b][j]] = [rooms[b][j], rooms[a][i]];
-  }
-}
-
-function findSwap(
-  rooms: string[][],
-  people: Map<string, Member>,
-  org: (id: string) => string,
-  countIn: (room: string[], key: string) => number,
-): { a: number; i: number; b: number; j: number } | null {
-  for (const [a, room] of rooms.entries()) {
-    for (const [i, id] of room.entries()) {
-      const mine = org(id);
-      if (countIn(room, mine) < 2) continue;
-      for (const [b, other] of rooms.entries()) {
-        if (b === a || countIn(other, mine) > 0) continue;
-        const j = other.findIndex(
-          (them) =>
-            people.get(them)!.orgKind === people.get(id)!.orgKind &&
-            // They must not land with their own organisation either.
-            countIn(room, org(them)) === 0,
-        );
-        if (j >= 0) return { a, i, b, j };
+  const org = new Map([...people.values()].map((m) => [m.id, orgKey(m)]));
+  const counts = rooms.map((room) => {
+    const n = new Map<string, number>();
+    for (const id of room) n.set(org.get(id)!, (n.get(org.get(id)!) ?? 0) + 1);
+    return n;
+  });
+  const has = (room: number, key: string) => counts[room].get(key) ?? 0;
+  const move = (room: number, key: string, delta: number) => counts[room].set(key, has(room, key) + delta);
+  // Each swap lowers the number of same-organisation pairs, so this ends.
+  for (let swapped = true; swapped; ) {
+    swapped = false;
+    for (let a = 0; a < rooms.length; a++) {
+      for (let i = 0; i < rooms[a].length; i++) {
+        const id = rooms[a][i];
+        const mine = org.get(id)!;
+        if (has(a, mine) < 2) continue;
+        const kind = people.get(id)!.orgKind;
+        for (let b = 0; b < rooms.length; b++) {
+          if (b === a || has(b, mine) > 0) continue;
+          // Someone of the same kind who will not land with their own organisation either.
+          const j = rooms[b].findIndex((them) => people.get(them)!.orgKind === kind && has(a, org.get(them)!) === 0);
+          if (j < 0) continue;
+          const theirs = org.get(rooms[b][j])!;
+          [rooms[a][i], rooms[b][j]] = [rooms[b][j], rooms[a][i]];
+          move(a, mine, -1);
+          move(a, theirs, 1);
+          move(b, theirs, -1);
+          move(b, mine, 1);
+          swapped = true;
+          break;
+        }
       }
     }
   }
-  return null;
 }
 
 /** How many rooms make rooms of about `size` people. */
