@@ -152,7 +152,9 @@ export function renderHtml(o: Outline): string {
 <style>${STYLE}</style>
 </head>
 <body>
+<main>
 ${body}
+</main>
 </body>
 </html>
 `;
