@@ -190,8 +190,8 @@ export function createApp(options: AppOptions) {
     app.use(compression());
     app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    // The client routes (/, /new, /j/:code, /f/:id, /p/:id) are all the one page.
-    app.get(/^\/(?:new|j\/[^/]*|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {
+    // The client routes (/, /new, /tillganglighet, /j/:code, /f/:id, /p/:id) are all the one page.
+    app.get(/^\/(?:new|tillganglighet|j\/[^/]*|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile(join(clientDir, 'index.html'));
     });
   }

@@ -1,4 +1,4 @@
-// A tiny router on location.pathname (and /new's ?from=): five routes, history.pushState, no library.
+// A tiny router on location.pathname (and /new's ?from=): six routes, history.pushState, no library.
 
 export type Route =
   | { name: 'home' }
@@ -7,6 +7,8 @@ export type Route =
   | { name: 'join'; code: string }
   | { name: 'facilitator'; workshopId: string }
   | { name: 'projector'; workshopId: string }
+  /** The accessibility statement (tillgänglighetsredogörelse). */
+  | { name: 'accessibility' }
   | { name: 'notFound' };
 
 /** decodeURIComponent that gives null for a malformed address instead of a blank page. */
@@ -30,6 +32,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     const from = new URLSearchParams(search).get('from');
     return { name: 'create', from: from && WORKSHOP_ID.test(from) ? from : null };
   }
+  if (parts.length === 1 && parts[0] === 'tillganglighet') return { name: 'accessibility' };
   if (parts.length === 2 && parts[0] === 'j') return { name: 'join', code: parts[1] };
   if (parts.length === 2 && parts[0] === 'f') return { name: 'facilitator', workshopId: parts[1] };
   if (parts.length === 2 && parts[0] === 'p') return { name: 'projector', workshopId: parts[1] };
