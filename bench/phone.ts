@@ -3,7 +3,7 @@
 // Paint, Total Blocking Time, and the gzipped JavaScript the page loads. Each load takes ~10 s
 // (it waits for 5 quiet seconds), so run it with e.g. `npm run bench -- --only phone --runs 5 --warmup 1`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -28,14 +28,7 @@ const RTT = 150;
 const DOWN = (1.6 * 1024 * 1024) / 8;
 const UP = (750 * 1024) / 8;
 
-/**
- * Two ways to make the network slow. `devtools`: Chromium's own throttling as Lighthouse's
- * "devtools" mode and DevTools' "Slow 4G" preset set it; Chromium adds the latency once per
- * request rather than per round trip, so the RTT is multiplied by 3.75 (DNS, TCP, TLS, request)
- * and the throughputs by 0.9. `link`: a relay in front of the server that costs one RTT per TCP
- * connection and half an RTT per packet each way over one shared link of each speed, which is
- * what Lighthouse's default "simulated" mode models (round trips, reused connections).
- */
+/** Two ways to make the network slow: Chromium's per-request latency, and a real round trip (see method()). */
 const NETWORKS = [
   {
     id: 'devtools',
@@ -188,14 +181,34 @@ async function quiet(page: Page): Promise<void> {
   );
 }
 
-/** The gzipped size of each script, as the server sent it and at zlib level 9, in bytes. */
-async function scriptSizes(scripts: Map<string, number>) {
+/** The gzipped size of each script in `dir`, as the server sent it and at zlib level 9, in bytes. */
+function scriptSizes(dir: string, scripts: Map<string, number>) {
   const sizes = [];
   for (const [url, served] of scripts) {
-    const raw = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const raw = readFileSync(join(dir, new URL(url).pathname));
     sizes.push({ name: new URL(url).pathname, raw: raw.length, served, gzip9: gzipSync(raw, { level: 9 }).length });
   }
   return sizes.sort((a, b) => b.gzip9 - a.gzip9);
+}
+
+/**
+ * A copy of the built client to serve: a `vite build` elsewhere (npm test) empties dist/client
+ * while the loads run. Copied again if a build was under way (a file the page names is missing).
+ */
+async function snapshotClient(to: string): Promise<string> {
+  if (!existsSync(join(clientDir, 'index.html'))) spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    rmSync(to, { recursive: true, force: true });
+    try {
+      cpSync(clientDir, to, { recursive: true });
+      const html = readFileSync(join(to, 'index.html'), 'utf8');
+      if ([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].every(([, path]) => existsSync(join(to, path)))) return to;
+    } catch {
+      // dist/client changed under the copy: try again.
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error('dist/client kept changing: is a build running?');
 }
 
 /** A workshop with the LGS agenda and eight SWOT notes from four participants. */
@@ -260,8 +273,8 @@ function describe(label: string, all: Load[]): string {
     `median ${percentile(all.map((l) => l.longTasks), 0.5)} long tasks per load; the LCP element: ${elements}.`;
 }
 
-async function jsNotes(scripts: Map<string, number>): Promise<string[]> {
-  const sizes = await scriptSizes(scripts);
+function jsNotes(dir: string, scripts: Map<string, number>): string[] {
+  const sizes = scriptSizes(dir, scripts);
   const total = sizes.reduce((t, s) => ({ served: t.served + s.served, gzip9: t.gzip9 + s.gzip9, raw: t.raw + s.raw }), { served: 0, gzip9: 0, raw: 0 });
   const ok = Math.max(total.served, total.gzip9) / 1024 < JS_TARGET_KB;
   return [
@@ -274,9 +287,9 @@ async function jsNotes(scripts: Map<string, number>): Promise<string[]> {
 export const phoneScenario: Scenario = {
   name: 'phone',
   async run(options): Promise<Result> {
-    if (!existsSync(join(clientDir, 'index.html'))) spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
     const dataDir = tempDir('verkstad-bench-');
-    const server = createServer({ store: new SqliteStore(dataDir), clientDir });
+    const client = await snapshotClient(join(dataDir, 'client'));
+    const server = createServer({ store: new SqliteStore(join(dataDir, 'data')), clientDir: client });
     const url = await server.listen(0, '127.0.0.1');
     const link = await slowLink(Number(new URL(url).port));
     const browser = await launchChromium();
@@ -298,7 +311,7 @@ export const phoneScenario: Scenario = {
       return {
         title: `participant page /j/<code> on a weak phone (CPU ×${CPU_SLOWDOWN}, slow 4G, cold cache)`,
         rows,
-        notes: [...(await jsNotes(scripts)), ...notes, ...method()],
+        notes: [...jsNotes(client, scripts), ...notes, ...method()],
       };
     } finally {
       await browser.close();
