@@ -6,6 +6,41 @@ export interface RunOptions {
   runs: number;
   /** Runs thrown away first, so the JIT, lazy imports and caches are warm as in a live server. */
   warmup: number;
+  /** Sizes, rates and switches of the load scenarios (bench/load.ts). */
+  load: LoadOptions;
+}
+
+/** Flags of the load scenarios; unset sizes take each scenario's default (issue 8). */
+export interface LoadOptions {
+  /** Small sizes and short runs: a smoke test of the whole chain in a minute or two. */
+  quick: boolean;
+  participants?: number;
+  rooms?: number;
+  /** Seconds of posting per measured phase. */
+  duration?: number;
+  /** Notes per second across the crowd (plenary, ceiling, soak). */
+  rate?: number;
+  /** Seconds between one bot's notes in the rooms scenario. */
+  period?: number;
+  /** Bot worker processes. */
+  workers: number;
+  /** Run the server with --cpu-prof and print where its time went. */
+  profile: boolean;
+  /** Ceiling: the plenary sizes to try, in order. */
+  steps?: number[];
+  /** Soak: minutes of posting. */
+  minutes?: number;
+  /** Bots ask for a `sync` on a gap in seq, as the web client does. */
+  syncOnGap: boolean;
+}
+
+/** A figure of a load scenario: what was measured, beside its target. */
+export interface Figure {
+  name: string;
+  value: string;
+  /** The target as text, e.g. "p99 < 25 ms (issue 8)", or "" where there is none. */
+  target: string;
+  pass: boolean | null;
 }
 
 export interface Row {
@@ -22,6 +57,10 @@ export interface Result {
   /** One line: what was measured, e.g. "summary export, 40 participants and 500 notes". */
   title: string;
   rows: Row[];
+  /** Load scenarios: figures beside their targets (percentiles, memory, CPU, counts). */
+  figures?: Figure[];
+  /** What the run was, instead of the runs/warm-up line, e.g. "1,000 bots in 2 worker processes". */
+  setup?: string;
   /** Further lines for the report, e.g. the size of the input. */
   notes: string[];
 }
@@ -29,6 +68,8 @@ export interface Result {
 export interface Scenario {
   /** What `--only` selects and the section marker in results.md. */
   name: string;
+  /** Only run when named in --only (long runs such as the soak). */
+  optIn?: boolean;
   run(options: RunOptions): Promise<Result>;
 }
 

@@ -2,21 +2,45 @@
 // prints a table of each, and replaces that scenario's section in bench/results.md (other
 // sections stay, so `--only` keeps earlier results of the others). A new scenario is one file
 // exporting a `Scenario` and one line in SCENARIOS.
+//
+// The load scenarios of issue 8 (rooms, plenary, baseline, join-storm, ceiling; soak only with
+// --only soak) take sizes and rates from flags, each with the issue's default:
+//   --participants N  --rooms N  --duration S  --rate NOTES_PER_S  --period S (rooms: per bot)
+//   --steps 1000,2000,… (ceiling)  --minutes M (soak)  --workers N (bot processes, default 2)
+//   --quick (small sizes, short runs: a smoke test)  --profile (server with --cpu-prof)
+//   --sync-on-gap (bots ask for a sync on a gap in seq, as the web client does)
+//   --wait-load L (before each scenario, wait up to 10 min for the 1-minute load to drop below L)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { baselineScenario } from './baseline.ts';
+import { ceilingScenario } from './ceiling.ts';
 import { exportScenario } from './export.ts';
+import { joinStormScenario } from './joinStorm.ts';
+import { passes, type Figure, type LoadOptions, type Result, type Row, type Scenario } from './measure.ts';
 import { phoneScenario } from './phone.ts';
-import { passes, type Result, type Row, type Scenario } from './measure.ts';
+import { plenaryScenario } from './plenary.ts';
+import { roomsScenario } from './rooms.ts';
+import { soakScenario } from './soak.ts';
 
-const SCENARIOS: Scenario[] = [exportScenario, phoneScenario];
+const SCENARIOS: Scenario[] = [
+  exportScenario,
+  phoneScenario,
+  roomsScenario,
+  plenaryScenario,
+  baselineScenario,
+  joinStormScenario,
+  ceilingScenario,
+  soakScenario,
+];
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 const HEADER = `# Benchmarks
 
 Written by \`npm run bench\` (bench/run.ts). Each scenario's section is replaced when it runs
 again; the machine and date are those of that run. Times are wall-clock ms; a row passes when
-its p95 is under the target.
+its p95 is under the target. The load scenarios (issue 8) list figures instead, each held to the
+target beside it (latencies by their p99).
 `;
 
 function flagsOf() {
@@ -26,21 +50,60 @@ function flagsOf() {
         only: { type: 'string' },
         runs: { type: 'string', default: '20' },
         warmup: { type: 'string', default: '3' },
+        participants: { type: 'string' },
+        rooms: { type: 'string' },
+        duration: { type: 'string' },
+        rate: { type: 'string' },
+        period: { type: 'string' },
+        steps: { type: 'string' },
+        minutes: { type: 'string' },
+        workers: { type: 'string', default: '2' },
+        quick: { type: 'boolean', default: false },
+        profile: { type: 'boolean', default: false },
+        'sync-on-gap': { type: 'boolean', default: false },
+        'wait-load': { type: 'string' },
       },
     }).values;
   } catch (err) {
-    console.error(`${(err as Error).message}\nusage: npm run bench [-- --only export] [--runs 20] [--warmup 3]`);
+    console.error(
+      `${(err as Error).message}\nusage: npm run bench [-- --only export,rooms] [--runs 20] [--warmup 3] [--quick] ` +
+        '[--participants N] [--rooms N] [--duration S] [--rate N] [--period S] [--steps A,B,…] [--minutes M] [--workers N] [--profile] [--sync-on-gap] [--wait-load L]',
+    );
     process.exit(2);
   }
 }
 const flags = flagsOf();
-const wanted = flags.only?.split(',').map((s) => s.trim()) ?? SCENARIOS.map((s) => s.name);
+const wanted = flags.only?.split(',').map((s) => s.trim()) ?? SCENARIOS.filter((s) => !s.optIn).map((s) => s.name);
 const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
 if (unknown.length) {
   console.error(`unknown scenario ${unknown.join(', ')}; there are: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
-const options = { runs: Number(flags.runs), warmup: Number(flags.warmup) };
+/** A flag that must be a positive number, or undefined when not given. */
+function positive(name: string, value: string | undefined, whole = true): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0 && (!whole || Number.isInteger(n)))) {
+    console.error(`--${name} must be a positive ${whole ? 'whole ' : ''}number, got ${value}`);
+    process.exit(2);
+  }
+  return n;
+}
+const load: LoadOptions = {
+  quick: flags.quick,
+  profile: flags.profile,
+  syncOnGap: flags['sync-on-gap'],
+  workers: positive('workers', flags.workers)!,
+  participants: positive('participants', flags.participants),
+  rooms: positive('rooms', flags.rooms),
+  duration: positive('duration', flags.duration, false),
+  rate: positive('rate', flags.rate, false),
+  period: positive('period', flags.period, false),
+  minutes: positive('minutes', flags.minutes, false),
+  steps: flags.steps?.split(',').map((step) => positive('steps', step.trim())!),
+};
+const waitLoad = positive('wait-load', flags['wait-load'], false);
+const options = { runs: Number(flags.runs), warmup: Number(flags.warmup), load };
 if (!(Number.isInteger(options.runs) && options.runs > 0 && Number.isInteger(options.warmup) && options.warmup >= 0)) {
   console.error('--runs must be a positive whole number and --warmup a whole number');
   process.exit(2);
@@ -71,17 +134,49 @@ function markdownTable(rows: Row[]): string {
   return [`| ${HEAD.join(' | ')} |`, '|---|---:|---:|---|---|', ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join('\n');
 }
 
+// Load scenarios: one figure a line, what was measured beside its target.
+const FIGURE_HEAD = ['', 'measured', 'target', ''];
+const figureCells = (f: Figure) => [f.name, f.value, f.target, f.pass === null ? '' : f.pass ? 'pass' : 'MISS'];
+
+function figureText(figures: Figure[]): string {
+  const lines = [FIGURE_HEAD, ...figures.map(figureCells)];
+  const widths = FIGURE_HEAD.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  return lines.map((l) => l.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+function figureMarkdown(figures: Figure[]): string {
+  return [`| ${FIGURE_HEAD.join(' | ')} |`, '|---|---|---|---|', ...figures.map((f) => `| ${figureCells(f).join(' | ')} |`)].join('\n');
+}
+
+const tables = (result: Result, text: boolean) =>
+  [
+    result.rows.length ? (text ? textTable(result.rows) : markdownTable(result.rows)) : '',
+    result.figures?.length ? (text ? figureText(result.figures) : figureMarkdown(result.figures)) : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+
+/** Before a scenario, with --wait-load: other work on the machine would skew the figures. */
+async function quietEnough() {
+  if (waitLoad === undefined) return;
+  const until = Date.now() + 10 * 60_000;
+  while (os.loadavg()[0] >= waitLoad && Date.now() < until) {
+    console.log(`${loadText()} ≥ ${waitLoad}: waiting for the machine to quieten…`);
+    await new Promise((r) => setTimeout(r, 20_000));
+  }
+}
+
 /** Other work on the machine skews the figures; the 1-minute load average says how much there was. */
-const load = () => `load ${os.loadavg()[0].toFixed(1)}`;
+const loadText = () => `load ${os.loadavg()[0].toFixed(1)}`;
 
 function section(name: string, result: Result, date: string, loadBefore: string): string {
   return [
     `<!-- bench:${name} -->`,
     `## ${name}: ${result.title}`,
     '',
-    `${date}, ${machine}, ${loadBefore} before the run. ${options.runs} runs after ${options.warmup} warm-up runs.`,
+    `${date}, ${machine}, ${loadBefore} before the run. ${result.setup ?? `${options.runs} runs after ${options.warmup} warm-up runs.`}`,
     '',
-    markdownTable(result.rows),
+    tables(result, false),
     '',
     ...result.notes.map((n) => `- ${n}`),
     `<!-- /bench:${name} -->`,
@@ -94,16 +189,27 @@ function withSection(doc: string, name: string, text: string): string {
   return pattern.test(doc) ? doc.replace(pattern, () => text) : `${doc.trimEnd()}\n\n${text}\n`;
 }
 
-console.log(`${machine}, ${load()}\n`);
+console.log(`${machine}, ${loadText()}\n`);
 let doc = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : HEADER;
 let missed = 0;
 for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
-  const loadBefore = load();
-  const result = await scenario.run(options);
+  await quietEnough();
+  const loadBefore = loadText();
+  let result: Result;
+  try {
+    result = await scenario.run(options);
+  } catch (err) {
+    // One scenario failing (a server that would not start, bots refused) leaves the others to run.
+    console.error(`${scenario.name} failed: ${(err as Error).stack ?? err}\n`);
+    missed++;
+    continue;
+  }
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  console.log(`${scenario.name}: ${result.title}\n\n${textTable(result.rows)}\n\n${result.notes.join('\n')}\n`);
+  console.log(`${scenario.name}: ${result.title}\n\n${tables(result, true)}\n\n${result.notes.join('\n')}\n`);
   doc = withSection(doc, scenario.name, section(scenario.name, result, date, loadBefore));
-  missed += result.rows.filter((r) => passes(r) === false).length;
+  // Written after each scenario, so a long run that fails later keeps what it measured.
+  writeFileSync(RESULTS, doc);
+  missed += result.rows.filter((r) => passes(r) === false).length + (result.figures ?? []).filter((f) => f.pass === false).length;
 }
 writeFileSync(RESULTS, doc);
 console.log(`${missed ? `${missed} target(s) missed` : 'every target met'}; written to bench/results.md`);

@@ -1,0 +1,156 @@
+// The server under load, in its own process: ours (`node --import tsx server/index.ts`, the real
+// entry, DATA_DIR in a temp folder) or the bare Socket.IO baseline (bench/bareServer.ts). Its
+// own process, so the bots never share its event loop and /proc/<pid> gives its RSS and CPU
+// time alone.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const READY = /(?:Verkstad is running on|bare Socket\.IO on) (http:\/\/\S+)/;
+// Preloaded into the server: if the bench dies without cleaning up, its server follows.
+const ORPHAN_GUARD =
+  "data:text/javascript,const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.kill(process.pid,'SIGKILL')},250).unref();";
+// Also preloaded (with --expose-gc): SIGUSR2 runs a full garbage collection and answers with a
+// line on stdout, so RSS can be read without the garbage a burst of joins leaves behind.
+const GC_ON_SIGNAL =
+  "data:text/javascript,process.on('SIGUSR2',()=>{globalThis.gc();globalThis.gc();process.stdout.write('bench: gc done '+JSON.stringify(process.memoryUsage())+'\\n')});";
+
+export type ServerKind = 'verkstad' | 'bare';
+
+let ticksPerSecond = 100;
+try {
+  ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // no getconf: Linux's USER_HZ is 100 nearly everywhere
+}
+
+/** Resident memory of a process in KB (VmRSS in /proc/<pid>/status). */
+export function rssKb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return line ? Number(line[1]) : NaN;
+}
+
+/** CPU time (user + system) a process has used, in seconds (/proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based, man proc).
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return 0;
+  }
+}
+
+export interface ServerProcess {
+  kind: ServerKind;
+  url: string;
+  pid: number;
+  dataDir: string | null;
+  rssKb(): number;
+  /** RSS right after a full garbage collection in the server (SIGUSR2, see GC_ON_SIGNAL). */
+  rssAfterGcKb(): Promise<number>;
+  /** process.memoryUsage() of the server right after the last such collection, in KB. */
+  lastGcMemory: Record<string, number>;
+  cpuSeconds(): number;
+  /** SIGTERM (graceful: a CPU profile gets written), SIGKILL after 15 s. */
+  stop(): Promise<void>;
+  output(): string;
+}
+
+export interface StartOptions {
+  /** Data folder to use (e.g. one seeded beforehand); default a fresh temp folder. */
+  dataDir?: string;
+  /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the server stops. */
+  profileDir?: string;
+}
+
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'verkstad-bench-'));
+}
+
+export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
+  const ownDir = kind === 'verkstad' && !options.dataDir;
+  const dataDir = kind === 'verkstad' ? (options.dataDir ?? tempDataDir()) : null;
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const entry = kind === 'verkstad' ? 'server/index.ts' : 'bench/bareServer.ts';
+  const preload = ['--import', ORPHAN_GUARD, '--expose-gc', '--import', GC_ON_SIGNAL];
+  const child = spawn(process.execPath, [...preload, ...profile, '--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...(dataDir && { DATA_DIR: dataDir }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in 30 s:\n${output}`)), 30_000);
+    const look = () => {
+      const m = output.match(READY);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', look);
+      resolve(m[1]);
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
+  });
+  const pid = child.pid!;
+  const proc: ServerProcess = {
+    kind,
+    url,
+    pid,
+    dataDir,
+    rssKb: () => rssKb(pid),
+    lastGcMemory: {},
+    async rssAfterGcKb() {
+      const done = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        const look = (chunk: Buffer) => {
+          const m = chunk.toString().match(/bench: gc done (\{.*\})/);
+          if (!m) return;
+          clearTimeout(timer);
+          child.stdout!.off('data', look);
+          const usage = JSON.parse(m[1]) as Record<string, number>;
+          proc.lastGcMemory = Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, Math.round(v / 1024)]));
+          resolve();
+        };
+        child.stdout!.on('data', look);
+      });
+      child.kill('SIGUSR2');
+      await done;
+      await new Promise((r) => setTimeout(r, 200));
+      return rssKb(pid);
+    },
+    cpuSeconds: () => cpuSeconds(pid),
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        });
+      }
+      children.delete(child);
+      if (ownDir && dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return proc;
+}

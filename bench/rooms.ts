@@ -1,0 +1,102 @@
+// Scenario `rooms` (issue 8): 1,000 participants in 50 breakout rooms of 20, opened by the
+// facilitator with `breakout.open` (manual assignment listing the members); every bot posts a
+// note about every 10 s. Timed from a note's send to its arrival at every other member of the
+// room and the facilitator. The projector is connected too, and by the protocol (§6.5) gets
+// no note of an open room: its count is reported as a check that none leaked.
+import type { Histogram } from './latency.ts';
+import type { RssPerParticipant } from './load.ts';
+import type { ServerKind } from './loadServer.ts';
+import { counts, info, int, latencyFigure, LoadSession, mb, ms, pct, profileSummary, rssFigure, size, sleep } from './load.ts';
+import type { Figure, LoadOptions, Result, Scenario } from './measure.ts';
+
+export const ROOM_P99_MS = 25;
+export const RSS_TARGET_KB = 32;
+
+export interface LoadOutcome {
+  kind: ServerKind;
+  latency: Histogram;
+  rssPerParticipant: RssPerParticipant;
+  serverCpuPct: number;
+  figures: Figure[];
+  notes: string[];
+}
+
+export async function runRooms(kind: ServerKind, load: LoadOptions): Promise<LoadOutcome> {
+  const n = size(load, 'participants', 1000, 100);
+  const roomCount = size(load, 'rooms', 50, 5);
+  const durationS = size(load, 'duration', 60, 15);
+  const periodS = size(load, 'period', 10, 10);
+  const session = await LoadSession.open(kind, n, load, 'rooms');
+  try {
+    const joined = await session.join(n, 100);
+    if (joined.ready !== n) throw new Error(`only ${joined.ready} of ${n} joined: ${counts(joined.failed)}`);
+    const rssPerParticipant = await session.settle();
+
+    // Members by bot number, in contiguous blocks: room r holds bots r·size … (r+1)·size-1.
+    const ids = [...session.participants.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+    const rooms = Array.from({ length: roomCount }, (_, r) => ({
+      id: `room-${String(r + 1).padStart(2, '0')}`,
+      name: `Grupp ${r + 1}`,
+      members: ids.filter((_, k) => k % roomCount === r),
+    }));
+    const ack = await session.fleet.command(session.staff.facilitator, {
+      id: 'cmd-breakout-open',
+      type: 'breakout.open',
+      activityId: session.activityId,
+      assignment: 'manual',
+      rooms,
+    });
+    if (!ack.ok) throw new Error(`breakout.open refused: ${ack.error} ${ack.message}`);
+    for (let waited = 0; ; waited += 250) {
+      const { breakoutSeen } = await session.fleet.report();
+      if (breakoutSeen >= n + 2) break;
+      if (waited > 60_000) throw new Error(`breakout.opened reached only ${breakoutSeen} of ${n + 2} bots`);
+      await sleep(250);
+    }
+
+    const phase = await session.measure({ mode: 'each', periodMs: periodS * 1000 }, durationS * 1000);
+    const { posted, report } = phase;
+    const roomSize = n / roomCount;
+    // Every other member of the author's room, and the facilitator.
+    const expected = posted.acked * roomSize;
+    const got = report.received.participant + report.received.facilitator;
+    const figures: Figure[] = [
+      latencyFigure('note → other room members + facilitator', report.latency, kind === 'verkstad' ? ROOM_P99_MS : null),
+      rssFigure('server RSS per participant', rssPerParticipant, kind === 'verkstad' ? RSS_TARGET_KB : null),
+      info('server CPU while posting', pct(phase.serverCpuPct)),
+      info('note → ack (author)', `p50 ${ms(posted.ackMs.percentile(0.5))} · p99 ${ms(posted.ackMs.percentile(0.99))} ms`),
+      { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
+      { name: 'room notes at the projector', value: int(report.received.projector), target: '0 (§6.5)', pass: report.received.projector === 0 },
+    ];
+    const notes = [
+      `${kind}: ${int(n)} participants joined (100/s) in ${joined.wallS.toFixed(1)} s, ${roomCount} rooms of ${roomSize}; ${int(posted.sent)} notes sent, ${int(posted.acked)} acked in ${phase.wallS.toFixed(0)} s (one per bot every ${periodS} s).`,
+      `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
+      `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
+    ];
+    if (load.syncOnGap)
+      notes.push(`${kind}: --sync-on-gap: the bots asked for ${int(report.syncs)} snapshots (\`sync\` on every gap in seq, as the web client does).`);
+    return { kind, latency: report.latency, rssPerParticipant, serverCpuPct: phase.serverCpuPct, figures, notes };
+  } finally {
+    await session.close();
+    if (load.profile) for (const line of profileSummary('rooms')) console.log(line);
+  }
+}
+
+export const roomsScenario: Scenario = {
+  name: 'rooms',
+  async run({ load }): Promise<Result> {
+    const outcome = await runRooms('verkstad', load);
+    remember('rooms', outcome);
+    return {
+      title: `breakout rooms: ${int(size(load, 'participants', 1000, 100))} participants in ${size(load, 'rooms', 50, 5)} rooms, a note per bot every ${size(load, 'period', 10, 10)} s`,
+      setup: `${size(load, 'duration', 60, 15)} s of posting; bots in ${load.workers} worker processes (socket.io-client, WebSocket), server \`node --import tsx server/index.ts\` in its own process.`,
+      rows: [],
+      figures: outcome.figures,
+      notes: outcome.notes,
+    };
+  },
+};
+
+/** Our figures of this bench run, for the baseline scenario to set beside the bare server's. */
+export const ours = new Map<'rooms' | 'plenary', LoadOutcome>();
+export const remember = (name: 'rooms' | 'plenary', outcome: LoadOutcome) => ours.set(name, outcome);
