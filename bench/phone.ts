@@ -280,7 +280,7 @@ function jsNotes(dir: string, scripts: Map<string, number>): string[] {
   return [
     `JavaScript the participant page loads, gzipped: ${kb(total.served)} KB as served (the server's compression, zlib level 6), ` +
       `${kb(total.gzip9)} KB at gzip -9, ${kb(total.raw)} KB raw; target < ${JS_TARGET_KB} KB (issue 8): ${ok ? 'pass' : 'MISS'}.`,
-    ...sizes.map((s) => `  - \`${s.name}\`: ${kb(s.served)} KB served, ${kb(s.gzip9)} KB gzip -9, ${kb(s.raw)} KB raw`),
+    ...sizes.map((s) => `Chunk \`${s.name}\`: ${kb(s.served)} KB served, ${kb(s.gzip9)} KB gzip -9, ${kb(s.raw)} KB raw.`),
   ];
 }
 
