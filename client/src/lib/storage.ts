@@ -52,6 +52,9 @@ export function keysWith(prefix: string, storage = browserStorage()): string[] {
   return keys;
 }
 
+/** Whether this browser has been in the workshop before (a newcomer has no token yet). */
+export const hasParticipantToken = (workshopId: string) => readJson<string>(`${PREFIX}participant:${workshopId}`) !== null;
+
 /** The participant's secret for a workshop, made once by this browser and kept. */
 export function participantToken(workshopId: string): string {
   const key = `${PREFIX}participant:${workshopId}`;
@@ -92,7 +95,6 @@ export function saveFacilitator(id: string, key: string, title?: string): void {
 
 export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facilitatorKey(id));
 
-/** After a deletion: forget the key and anything still queued for that workshop in this browser. */
 /**
  * A deleted workshop: forget all this browser holds for it (facilitator key, participant token,
  * unsent commands, the remembered join code). Nothing of it could ever be used again.

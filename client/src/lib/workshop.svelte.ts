@@ -32,6 +32,8 @@ export interface WorkshopOptions {
   facilitatorKey?: string;
   participantToken?: string;
   url?: string;
+  /** Known before the first snapshot, from the join code's answer. */
+  retentionDays?: number | null;
 }
 
 export interface NoteExtra {
@@ -125,6 +127,7 @@ export class WorkshopState extends Toolkit {
   constructor(options: WorkshopOptions) {
     super();
     this.workshopId = options.workshopId;
+    this.retentionDays = options.retentionDays ?? null;
     this.#connection = new Connection(
       { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
       {
