@@ -51,7 +51,7 @@ export const ceilingScenario: Scenario = {
           name: `${int(n)} participants`,
           value:
             `p50 ${ms(report.latency.percentile(0.5))} · p95 ${ms(report.latency.percentile(0.95))} · p99 ${ms(p99)} ms; ` +
-            `server CPU ${pct(phase.serverCpuPct)}, bots ${pct(phase.botCpuPct)}`,
+            `server CPU ${pct(phase.serverCpuPct)}, loop delay p99 ${ms(phase.serverLoop.p99)} ms; bots CPU ${pct(phase.botCpuPct)}`,
           target: `p99 < ${CEILING_P99_MS} ms`,
           pass: ok,
         });

@@ -138,6 +138,7 @@ export class LoadSession {
    */
   async measure(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, trackIds = false) {
     await this.fleet.measure(true, trackIds);
+    await this.server.rssAfterGcKb(); // resets the server's event-loop delay record
     const server0 = this.server.cpuSeconds();
     const bots0 = this.fleet.cpuSeconds();
     const t0 = Date.now();
@@ -148,7 +149,9 @@ export class LoadSession {
     await sleep(3000);
     const report = await this.fleet.report();
     await this.fleet.measure(false);
-    return { posted, report, wallS, serverCpuPct, botCpuPct };
+    await this.server.rssAfterGcKb();
+    const serverLoop = this.server.lastLoop;
+    return { posted, report, wallS, serverCpuPct, botCpuPct, serverLoop };
   }
 
   async close(): Promise<void> {

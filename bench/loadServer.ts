@@ -13,10 +13,16 @@ const READY = /(?:Verkstad is running on|bare Socket\.IO on) (http:\/\/\S+)/;
 // Preloaded into the server: if the bench dies without cleaning up, its server follows.
 const ORPHAN_GUARD =
   "data:text/javascript,const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.kill(process.pid,'SIGKILL')},250).unref();";
-// Also preloaded (with --expose-gc): SIGUSR2 runs a full garbage collection and answers with a
-// line on stdout, so RSS can be read without the garbage a burst of joins leaves behind.
+// Also preloaded (with --expose-gc): the server's event-loop delay is recorded, and SIGUSR2
+// answers with a line on stdout holding the delay since the last signal (p99 and max, ms),
+// then runs a full garbage collection and adds process.memoryUsage(), so RSS can be read
+// without the garbage a burst of joins leaves behind. A loop that is late while the CPU is
+// idle is waiting on something synchronous: here, SQLite's fsync.
 const GC_ON_SIGNAL =
-  "data:text/javascript,process.on('SIGUSR2',()=>{globalThis.gc();globalThis.gc();process.stdout.write('bench: gc done '+JSON.stringify(process.memoryUsage())+'\\n')});";
+  'data:text/javascript,' +
+  "import{monitorEventLoopDelay as m}from'node:perf_hooks';const h=m({resolution:5});h.enable();" +
+  "process.on('SIGUSR2',()=>{const loop={loopP99:h.percentile(99)/1e6,loopMax:h.max/1e6};globalThis.gc();globalThis.gc();" +
+  "process.stdout.write('bench: gc done '+JSON.stringify({...process.memoryUsage(),...loop})+'\\n');h.reset()});";
 
 export type ServerKind = 'verkstad' | 'bare';
 
@@ -55,6 +61,8 @@ export interface ServerProcess {
   rssAfterGcKb(): Promise<number>;
   /** process.memoryUsage() of the server right after the last such collection, in KB. */
   lastGcMemory: Record<string, number>;
+  /** The server's event-loop delay between the last two collections (ms). */
+  lastLoop: { p99: number; max: number };
   cpuSeconds(): number;
   /** SIGTERM (graceful: a CPU profile gets written), SIGKILL after 15 s. */
   stop(): Promise<void>;
@@ -116,6 +124,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
     dataDir,
     rssKb: () => rssKb(pid),
     lastGcMemory: {},
+    lastLoop: { p99: NaN, max: NaN },
     async rssAfterGcKb() {
       const done = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 10_000);
@@ -124,8 +133,9 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
           if (!m) return;
           clearTimeout(timer);
           child.stdout!.off('data', look);
-          const usage = JSON.parse(m[1]) as Record<string, number>;
+          const { loopP99, loopMax, ...usage } = JSON.parse(m[1]) as Record<string, number>;
           proc.lastGcMemory = Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, Math.round(v / 1024)]));
+          proc.lastLoop = { p99: loopP99, max: loopMax };
           resolve();
         };
         child.stdout!.on('data', look);

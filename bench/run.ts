@@ -156,18 +156,31 @@ const tables = (result: Result, text: boolean) =>
     .filter(Boolean)
     .join('\n\n');
 
-/** Before a scenario, with --wait-load: other work on the machine would skew the figures. */
+/** Share of the last 10 s some task waited on the disk (Linux PSI), or 0 where unknown. */
+function ioPressure(): number {
+  try {
+    return Number(readFileSync('/proc/pressure/io', 'utf8').match(/^some avg10=([\d.]+)/)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Before a scenario, with --wait-load: other work on the machine would skew the figures. The
+ * server commits every note with an fsync on its event loop, so others' disk traffic counts
+ * as much as their CPU: wait for the load to drop below L and the disk to be quiet too.
+ */
 async function quietEnough() {
   if (waitLoad === undefined) return;
   const until = Date.now() + 10 * 60_000;
-  while (os.loadavg()[0] >= waitLoad && Date.now() < until) {
-    console.log(`${loadText()} ≥ ${waitLoad}: waiting for the machine to quieten…`);
+  while ((os.loadavg()[0] >= waitLoad || ioPressure() >= 5) && Date.now() < until) {
+    console.log(`${loadText()}, io pressure ${ioPressure()} %: waiting for the machine to quieten…`);
     await new Promise((r) => setTimeout(r, 20_000));
   }
 }
 
 /** Other work on the machine skews the figures; the 1-minute load average says how much there was. */
-const loadText = () => `load ${os.loadavg()[0].toFixed(1)}`;
+const loadText = () => `load ${os.loadavg()[0].toFixed(1)}, disk pressure ${ioPressure().toFixed(0)} %`;
 
 function section(name: string, result: Result, date: string, loadBefore: string): string {
   return [
