@@ -22,6 +22,13 @@ export type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<
 const MAX_CATCH_UP = 500;
 /** Votes in a live poll are gathered this long before the new tally goes out. */
 const PROJECTION_DELAY_MS = 100;
+/**
+ * Joins of a workshop go out to everyone at most this often; those in between wait and go
+ * together. A hall scanning the QR code at once would otherwise cost n²/2 socket writes: at
+ * 1,000 joins in 10 s half a million, some 12 s of writing alone at the ~25 µs a write takes
+ * on the bench machine (bench/results.md, join-storm).
+ */
+const JOIN_BATCH_MS = 50;
 
 export const channels = {
   workshop: (id: string) => `workshop:${id}`,
@@ -111,17 +118,56 @@ export function createFanout(io: Io, workshops: Workshops) {
     projectionTimers.set(workshopId, timer);
   }
 
+  // `participant.joined` goes to everyone. The first join after a quiet spell goes at once,
+  // as a one-element `events` message like any event; joins arriving within JOIN_BATCH_MS of
+  // the last that went out are held and sent together as one message, in seq order. Anything
+  // else broadcast in the workshop first sends what is held, so every socket still gets every
+  // event in ascending seq without gaps. A snapshot or catch-up sent meanwhile already has
+  // the held joins (state and store have them); the client skips them when they come (§6.3).
+  const heldJoins = new Map<string, { events: Sequenced[]; timer: NodeJS.Timeout | null; last: number }>();
+
+  function sendHeldJoins(workshopId: string) {
+    const held = heldJoins.get(workshopId);
+    if (!held?.events.length) return;
+    clearTimeout(held.timer ?? undefined);
+    io.to(channels.workshop(workshopId)).emit('events', held.events);
+    heldJoins.set(workshopId, { events: [], timer: null, last: Date.now() });
+  }
+
+  function sendJoin(workshopId: string, joined: Sequenced) {
+    const held = heldJoins.get(workshopId) ?? { events: [], timer: null, last: 0 };
+    const now = Date.now();
+    if (!held.events.length && now - held.last >= JOIN_BATCH_MS) {
+      io.to(channels.workshop(workshopId)).emit('events', [joined]);
+      heldJoins.set(workshopId, { events: [], timer: null, last: now });
+      return;
+    }
+    held.events.push(joined);
+    if (!held.timer) {
+      held.timer = setTimeout(() => sendHeldJoins(workshopId), Math.max(0, held.last + JOIN_BATCH_MS - now));
+      held.timer.unref();
+    }
+    heldJoins.set(workshopId, held);
+  }
+
   function broadcast(workshopId: string, events: Sequenced[]) {
     const state = workshops.get(workshopId);
     if (!state) return;
     if (events.length) updateProjection(workshopId);
     for (const { seq, event } of events) {
+      const toWhom = deliveries(state, event);
+      const [only] = toWhom;
+      if (event.type === 'participant.joined' && toWhom.length === 1 && only.to.kind === 'everyone' && 'event' in only) {
+        sendJoin(workshopId, { seq, event: only.event });
+        continue;
+      }
+      sendHeldJoins(workshopId);
       if (event.type === 'breakout.opened' || event.type === 'breakout.closed') {
         for (const room of state.activities.find((a) => a.id === event.activityId)?.breakout?.rooms ?? [])
           for (const id of room.members) syncRoomChannel(workshopId, id);
       }
       if (event.type === 'room.joined') syncRoomChannel(workshopId, event.participantId);
-      for (const delivery of deliveries(state, event)) {
+      for (const delivery of toWhom) {
         const name = channel(workshopId, delivery.to);
         if ('resync' in delivery) {
           socketsIn(name).forEach(snapshot);
@@ -160,6 +206,8 @@ export function createFanout(io: Io, workshops: Workshops) {
     clearTimeout(projectionTimers.get(workshopId));
     projectionTimers.delete(workshopId);
     lastProjection.delete(workshopId);
+    clearTimeout(heldJoins.get(workshopId)?.timer ?? undefined);
+    heldJoins.delete(workshopId);
   }
 
   return { snapshot, enter, broadcast, catchUp, forget };
