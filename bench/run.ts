@@ -219,10 +219,10 @@ for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.name))) {
   }
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   console.log(`${scenario.name}: ${result.title}\n\n${tables(result, true)}\n\n${result.notes.join('\n')}\n`);
-  doc = withSection(doc, scenario.name, section(scenario.name, result, date, loadBefore));
-  // Written after each scenario, so a long run that fails later keeps what it measured.
+  // Read again and written after each scenario: a long run that fails later keeps what it
+  // measured, and a section another bench run wrote meanwhile is kept.
+  doc = withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : doc, scenario.name, section(scenario.name, result, date, loadBefore));
   writeFileSync(RESULTS, doc);
   missed += result.rows.filter((r) => passes(r) === false).length + (result.figures ?? []).filter((f) => f.pass === false).length;
 }
-writeFileSync(RESULTS, doc);
 console.log(`${missed ? `${missed} target(s) missed` : 'every target met'}; written to bench/results.md`);
