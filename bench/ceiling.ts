@@ -5,7 +5,7 @@
 // the server starts (load.ts `seedWorkshop`) and connect as phones that already have the state
 // (handshake `since`): joining thousands over sockets would take most of the time budget,
 // since every join goes to everyone already in.
-import { counts, int, LoadSession, mb, ms, pct, profileSummary, seedWorkshop, size } from './load.ts';
+import { counts, info, int, kb, LoadSession, mb, ms, pct, profileSummary, seedWorkshop, size } from './load.ts';
 import type { Figure, Result, Scenario } from './measure.ts';
 
 export const CEILING_P99_MS = 250;
@@ -24,6 +24,7 @@ export const ceilingScenario: Scenario = {
     const figures: Figure[] = [];
     const notes: string[] = [];
     let held = 0;
+    const rssBySize: Array<[number, number]> = []; // participants, server RSS after a full GC (KB)
     let stoppedBy = 'every step held';
     for (const n of steps) {
       if (Date.now() - started > BUDGET_MS) {
@@ -40,6 +41,7 @@ export const ceilingScenario: Scenario = {
           break;
         }
         await session.settle(2000);
+        rssBySize.push([n, session.rssAfterGcKb]);
         const workers = session.fleet.size;
         const phase = await session.measure((w) => ({ mode: 'rate', perSecond: rate / workers, offsetMs: (w * 1000) / rate }), durationS * 1000);
         const { report, posted } = phase;
@@ -75,6 +77,12 @@ export const ceilingScenario: Scenario = {
       target: load.quick ? '' : `≥ ${int(CEILING_TARGET)} (issue 8)`,
       pass: load.quick ? null : held >= CEILING_TARGET,
     });
+    if (rssBySize.length > 1) {
+      // What one more participant costs, without the fixed part (V8's young generation, code):
+      // the slope of the server's RSS over the steps.
+      const [[n0, r0], [n1, r1]] = [rssBySize[0], rssBySize[rssBySize.length - 1]];
+      figures.push(info(`server RSS per extra participant, ${int(n0)} → ${int(n1)} (after a full GC)`, kb((r1 - r0) / (n1 - n0))));
+    }
     notes.unshift(`Stopped: ${stoppedBy}. Participants seeded into the store, connecting with \`since\` (no snapshot), 500 a second.`);
     return {
       title: `ceiling: the largest plenary with p99 < ${CEILING_P99_MS} ms at ${rate} notes/s`,

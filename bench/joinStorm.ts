@@ -36,6 +36,7 @@ export const joinStormScenario: Scenario = {
         notes: [
           `Failures: ${counts(joined.failed)}. Disconnects: ${counts(report.disconnects)}. Bots' event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms.`,
           `Server RSS ${mb(session.rssBeforeKb)} before, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); mean ${joined.readyMs.mean.toFixed(0)} ms, max ${joined.readyMs.max.toFixed(0)} ms.`,
+          `${session.memoryBreakdown()}.`,
         ],
       };
     } finally {

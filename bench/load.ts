@@ -154,6 +154,18 @@ export class LoadSession {
     return { posted, report, wallS, serverCpuPct, botCpuPct, serverLoop };
   }
 
+  /** Per participant, after a full GC: what the RSS growth is made of (KB). */
+  memoryBreakdown(): string {
+    const n = Math.max(1, this.participants.size);
+    const d = (key: string) => ((this.memoryAfter[key] ?? 0) - (this.memoryBefore[key] ?? 0)) / n;
+    const rss = (this.rssAfterGcKb - this.rssBeforeGcKb) / n;
+    const rest = rss - d('heapTotal') - d('external');
+    return (
+      `RSS growth per participant after a full GC ${kb(rss)}: V8 heap in use ${kb(d('heapUsed'))} (committed ${kb(d('heapTotal'))}), ` +
+      `external ${kb(d('external'))}, the rest (native: sockets, stream buffers, malloc) ${kb(rest)}`
+    );
+  }
+
   async close(): Promise<void> {
     await this.fleet.close();
     await this.server.stop();

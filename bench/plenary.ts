@@ -38,6 +38,7 @@ export async function runPlenary(kind: ServerKind, load: LoadOptions): Promise<L
       `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
       `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
     ];
+    notes.push(`${kind}: ${session.memoryBreakdown()}.`);
     if (load.syncOnGap)
       notes.push(`${kind}: --sync-on-gap: the bots asked for ${int(report.syncs)} snapshots (\`sync\` on every gap in seq, as the web client does).`);
     return { kind, latency: report.latency, rssPerParticipant, serverCpuPct: phase.serverCpuPct, figures, notes };
