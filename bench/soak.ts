@@ -22,6 +22,7 @@ export const soakScenario: Scenario = {
       if (joined.ready !== n) throw new Error(`only ${joined.ready} of ${n} connected: ${counts(joined.failed)}`);
       await session.settle(3000);
       const rssStart = session.server.rssKb();
+      const rssStartGc = session.rssAfterGcKb;
       const samples: number[] = [rssStart];
       const sampler = setInterval(() => samples.push(session.server.rssKb()), 30_000);
       const workers = session.fleet.size;
@@ -34,6 +35,10 @@ export const soakScenario: Scenario = {
       const rssEnd = session.server.rssKb();
       samples.push(rssEnd);
       const growth = ((rssEnd - rssStart) / rssStart) * 100;
+      // The same after a full GC at both ends: what stays, without the young generation's swings.
+      const rssEndGc = await session.server.rssAfterGcKb();
+      const growthGc = ((rssEndGc - rssStartGc) / rssStartGc) * 100;
+      const heapGrowth = session.server.lastGcMemory.heapUsed - session.memoryAfter.heapUsed;
       const lost = phase.posted.ackedIds.filter((id) => !phase.report.facilitatorIds.has(id)).length;
       const unacked = phase.posted.sent - phase.posted.acked;
       return {
@@ -42,6 +47,7 @@ export const soakScenario: Scenario = {
         rows: [],
         figures: [
           { name: 'server RSS growth', value: `${growth.toFixed(1)} % (${mb(rssStart)} → ${mb(rssEnd)})`, target: `< ${SOAK_GROWTH_PCT} % (issue 8)`, pass: growth < SOAK_GROWTH_PCT },
+          info('server RSS growth after a full GC at both ends', `${growthGc.toFixed(1)} % (${mb(rssStartGc)} → ${mb(rssEndGc)}); V8 heap in use ${heapGrowth >= 0 ? '+' : ''}${(heapGrowth / 1024).toFixed(1)} MB`),
           { name: 'notes lost (acked, never at the facilitator)', value: `${int(lost)} of ${int(phase.posted.acked)}`, target: '0 (issue 8)', pass: lost === 0 },
           { name: 'notes sent but not acked', value: `${int(unacked)} of ${int(phase.posted.sent)}`, target: '0', pass: unacked === 0 },
           info('note → every other client', percentiles(phase.report.latency)),
