@@ -17,6 +17,7 @@ import type { Sequenced, WorkshopEvent } from '../../shared/workshop/events.ts';
 import type { Participant, Workshop } from '../../shared/workshop/model.ts';
 import { startChildServer, type ChildServer } from './childServer.ts';
 import { createWorkshop, facilitator, type TestClient } from './clients.ts';
+import { seededRandom } from '../../shared/workshop/rooms.ts';
 
 type BotSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -75,18 +76,6 @@ export interface ScenarioResult {
   problems: string[];
   /** Kept when something went wrong, for a look with sqlite3. */
   dataDir: string | null;
-}
-
-/** mulberry32: small, fast and good enough to make a run repeatable from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const randomSeed = () => Math.floor(Math.random() * 2 ** 31);
