@@ -4,11 +4,12 @@ import express, { type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import type { CreatedWorkshop, JoinInfo } from '../shared/protocol.ts';
+import type { CreatedWorkshop } from '../shared/protocol.ts';
 import { CreateWorkshop, parse } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language, Workshop } from '../shared/workshop/model.ts';
 import { exportSummary, isExportFormat } from './export/index.ts';
+import { joinPage, lookUpCode, readIndexHtml } from './joinPage.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import { originAllowed } from './origins.ts';
@@ -88,26 +89,13 @@ export function createApp(options: AppOptions) {
   });
 
   app.get('/api/join/:code', async (req, res) => {
-    const address = req.ip ?? 'unknown';
-    const wait = await codeGuesses.blockedFor(address);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
+    const answer = await lookUpCode(workshops, codeGuesses, req.ip ?? 'unknown', String(req.params.code));
+    if (answer.ok) return res.json(answer.info);
+    if (answer.error === 'rate_limited') {
+      res.set('Retry-After', String(answer.retryAfter));
       return fail(res, 'rate_limited');
     }
-    const code = String(req.params.code).replace(/\D/g, '');
-    const workshop = workshops.byCode(code);
-    if (!workshop) {
-      await codeGuesses.miss(address);
-      return fail(res, 'unknown_code');
-    }
-    if (workshop.status === 'closed') return fail(res, 'closed', workshop.language);
-    const body: JoinInfo = {
-      workshopId: workshop.id,
-      title: workshop.title,
-      language: workshop.language,
-      retentionDays: workshops.retentionDays,
-    };
-    res.json(body);
+    fail(res, answer.error, answer.lang);
   });
 
   app.get('/api/workshops/:id/links', (req, res) => {
@@ -190,8 +178,15 @@ export function createApp(options: AppOptions) {
     app.use(compression());
     app.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y' }));
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    // The client routes (/, /new, /tillganglighet, /j/:code, /f/:id, /p/:id) are all the one page.
-    app.get(/^\/(?:new|tillganglighet|j\/[^/]*|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {
+    // A join link's page carries what the code opens (see joinPage.ts).
+    app.get(/^\/j\/([^/]*)\/?$/, async (req, res) => {
+      const code = String(req.params[0] ?? '');
+      const answer = await lookUpCode(workshops, codeGuesses, req.ip ?? 'unknown', code);
+      const html = joinPage(await readIndexHtml(join(clientDir, 'index.html')), code, answer);
+      res.set('Cache-Control', 'no-cache').type('html').send(html);
+    });
+    // The other client routes (/, /new, /tillganglighet, /f/:id, /p/:id) are the same page.
+    app.get(/^\/(?:new|tillganglighet|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile(join(clientDir, 'index.html'));
     });
   }

@@ -94,3 +94,13 @@ export interface Links {
   /** Set when the links use the machine's LAN address instead of localhost. */
   lanHost: string | null;
 }
+
+/**
+ * The page of `/j/:code` carries the code's answer in `<script type="application/json"
+ * id="join-info">`, so a phone need not ask for it after loading (a round trip less on a weak
+ * line). Left out when the address is throttled: the page then asks `GET /api/join/:code`.
+ * `code` is the code's digits.
+ */
+export type EmbeddedJoinInfo =
+  | { code: string; ok: true; data: JoinInfo }
+  | { code: string; ok: false; error: 'unknown_code' | 'closed'; message: string };

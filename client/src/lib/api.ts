@@ -1,5 +1,5 @@
 // The small JSON API beside the socket: create a workshop, look up a join code, get links.
-import type { CreatedWorkshop, JoinInfo, Links } from '../../../shared/protocol.ts';
+import type { CreatedWorkshop, EmbeddedJoinInfo, JoinInfo, Links } from '../../../shared/protocol.ts';
 import type { CreateWorkshop } from '../../../shared/schema.ts';
 import type { ErrorCode } from '../../../shared/workshop/model.ts';
 
@@ -37,6 +37,20 @@ export const createWorkshop = (input: Partial<CreateWorkshop> & { title: string 
   });
 
 export const joinInfo = (code: string) => request<JoinInfo>(`/api/join/${encodeURIComponent(code)}`);
+
+/** The code's answer the server put in the page (see EmbeddedJoinInfo); taken once, so a later code asks. */
+export function embeddedJoinInfo(code: string, doc: Document | undefined = globalThis.document): Result<JoinInfo> | null {
+  const element = doc?.getElementById('join-info');
+  if (!element) return null;
+  element.remove();
+  try {
+    const embedded = JSON.parse(element.textContent ?? '') as EmbeddedJoinInfo;
+    if (embedded.code !== code.replace(/\D/g, '')) return null;
+    return embedded.ok ? { ok: true, data: embedded.data } : { ok: false, error: embedded.error, message: embedded.message };
+  } catch {
+    return null;
+  }
+}
 
 export const links = (workshopId: string) =>
   request<Links>(`/api/workshops/${encodeURIComponent(workshopId)}/links`);
