@@ -5,10 +5,13 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Outbox } from '../client/src/lib/outbox.ts';
 import { notesFor, optimisticNotes, type NoteView } from '../client/src/lib/optimistic.ts';
-import { outboxPrefix } from '../client/src/lib/storage.ts';
+import { BOARD_MAX_AGE_MS, BOARD_PREFIX, loadBoard, saveBoard, sweepBoards, type CachedBoard } from '../client/src/lib/boardCache.ts';
+import { forgetWorkshop, outboxPrefix } from '../client/src/lib/storage.ts';
+import { PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { view } from '../shared/workshop/view.ts';
 import type { Command } from '../shared/schema.ts';
 import { FACILITATOR_ID, type Workshop } from '../shared/workshop/model.ts';
-import { command, facilitator, participant, story, type CommandInput } from './helpers/builders.ts';
+import { command, facilitator, participant, story, workshop, type CommandInput } from './helpers/builders.ts';
 
 /**
  * What a browser's localStorage does, in memory: a stand-in for the browser. localStorage
@@ -546,3 +549,84 @@ optimistic('for any queued changes and however far the server has come, the view
 });
 
 optimistic.run();
+
+const board = suite('a participant’s phone keeps their last board for a day');
+
+/** Anna's board as the server showed it to her. */
+function annasBoard(savedAt: number, change: Partial<Workshop> = {}): CachedBoard {
+  const state = { ...workshop({ participants: ['anna', 'bo'] }), ...change };
+  return {
+    protocol: PROTOCOL_VERSION,
+    savedAt,
+    workshop: view(state, { role: 'participant', participantId: 'anna' }),
+    you: { role: 'participant', participantId: 'anna' },
+    projection: { results: {}, hiddenCounts: {} },
+    clockOffset: 120,
+    retentionDays: 30,
+  };
+}
+
+board('what was saved comes back, within a day', () => {
+  const storage = memoryStorage();
+  const saved = annasBoard(1_000);
+  saveBoard(saved, storage);
+  assert.equal(loadBoard(saved.workshop.id, 1_000 + BOARD_MAX_AGE_MS - 1, storage), saved);
+  assert.is(loadBoard('another-workshop', 2_000, storage), null);
+});
+
+board('an old, closed, foreign or damaged board is dropped, never shown', () => {
+  const storage = memoryStorage();
+  const saved = annasBoard(1_000);
+  const key = BOARD_PREFIX + saved.workshop.id;
+  saveBoard(saved, storage);
+  assert.is(loadBoard(saved.workshop.id, 1_000 + BOARD_MAX_AGE_MS, storage), null);
+  assert.not.ok(storage.map.has(key), 'a day old: gone');
+
+  saveBoard(annasBoard(1_000, { status: 'closed' }), storage);
+  assert.not.ok(storage.map.has(key), 'a closed workshop is not kept');
+
+  const damaged: unknown[] = [
+    '{not json',
+    { ...saved, protocol: PROTOCOL_VERSION + 1 },
+    { ...saved, you: { role: 'public', participantId: null } },
+    { ...saved, workshop: { ...saved.workshop, id: 'someone-else' } },
+    { ...saved, workshop: { ...saved.workshop, activities: null } },
+    { ...saved, savedAt: 5_000 },
+  ];
+  for (const value of damaged) {
+    storage.setItem(key, typeof value === 'string' ? value : JSON.stringify(value));
+    assert.is(loadBoard(saved.workshop.id, 2_000, storage), null, JSON.stringify(value).slice(0, 60));
+    assert.not.ok(storage.map.has(key));
+  }
+});
+
+board('a facilitator’s or projector’s state is never kept', () => {
+  const storage = memoryStorage();
+  saveBoard({ ...annasBoard(1_000), you: { role: 'facilitator', participantId: null } }, storage);
+  saveBoard({ ...annasBoard(1_000), you: { role: 'public', participantId: null } }, storage);
+  assert.is(storage.map.size, 0);
+});
+
+board('the sweep drops every board older than a day, of any workshop, and keeps the rest', () => {
+  const storage = memoryStorage();
+  const fresh = annasBoard(10_000);
+  const old = annasBoard(0, { id: 'ws-old' });
+  old.workshop = { ...old.workshop, id: 'ws-old' };
+  saveBoard(fresh, storage);
+  saveBoard(old, storage);
+  storage.setItem(`${BOARD_PREFIX}ws-garbled`, '[]');
+  storage.setItem('verkstad:profile', JSON.stringify({ name: 'Anna' }));
+  sweepBoards(BOARD_MAX_AGE_MS + 5_000, storage);
+  assert.equal([...storage.map.keys()].sort(), [BOARD_PREFIX + fresh.workshop.id, 'verkstad:profile'].sort());
+});
+
+board('a deleted workshop’s board is forgotten with its token and outbox', () => {
+  const storage = memoryStorage();
+  const saved = annasBoard(Date.now());
+  saveBoard(saved, storage);
+  storage.setItem(`verkstad:participant:${saved.workshop.id}`, JSON.stringify('tok-abcdefghijklmnopqrstu'));
+  forgetWorkshop(saved.workshop.id, storage);
+  assert.is(storage.map.size, 0);
+});
+
+board.run();

@@ -286,6 +286,46 @@ flaky('a note whose answer was lost is sent again with the same id and saved onc
   await page.unrouteAll();
 });
 
+flaky('a returning phone shows its board before the server answers, then gets only what changed', async (ctx) => {
+  const page = ctx.page;
+  // Leaving the page keeps the board on the phone.
+  await page.goto('about:blank');
+  const state = ctx.fac.state!;
+  const activity = state.activities.find((a) => a.id === state.currentActivityId)!;
+  const away = 'Skrivet medan telefonen var borta';
+  const added = await ctx.fac.command({ type: 'note.add', noteId: 'note-while-away', activityId: activity.id, columnId: activity.columns[0].id, text: away });
+  assert.ok(added.ok);
+
+  // The socket is held: the server's frames wait in a relay until it lets them through.
+  let hold = true;
+  const held: Array<() => void> = [];
+  const fromServer: string[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (phone) => {
+    const server = phone.connectToServer();
+    server.onMessage((message) => {
+      if (typeof message === 'string') fromServer.push(message);
+      if (hold) held.push(() => phone.send(message));
+      else phone.send(message);
+    });
+  });
+  await page.goto(ctx.joinUrl);
+  await note(ctx, 'Kort väg mellan kommun och region').waitFor();
+  assert.ok(held.length > 0, 'the server’s first frames were held');
+  assert.is(await page.locator('[data-testid="connection"]').getAttribute('data-status'), 'connecting');
+  assert.is(await note(ctx, away).count(), 0, 'what was written meanwhile is not on the kept board');
+  await banner(ctx).getByText('Ansluter').waitFor({ timeout: 5000 });
+
+  // Now the server answers: it sends the events since the kept board, not the whole workshop.
+  hold = false;
+  for (const send of held.splice(0)) send();
+  await note(ctx, away).waitFor();
+  await allSaved(ctx);
+  assert.ok(fromServer.some((m) => m.startsWith('42["events"')), 'caught up by events');
+  assert.not.ok(fromServer.some((m) => m.startsWith('42["snapshot"')), 'no snapshot was needed');
+  assert.is(await note(ctx, away).count(), 1);
+  await page.unrouteAll();
+});
+
 flaky('nothing goes to another host, and the page threw no errors', async (ctx) => {
   const { network, foreign } = requestsLeaving(ctx.requests, ctx.srv.url);
   assert.ok(network.length > 0, 'requests were recorded');

@@ -97,10 +97,11 @@ export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facili
 
 /**
  * A deleted workshop: forget all this browser holds for it (facilitator key, participant token,
- * unsent commands, the remembered join code). Nothing of it could ever be used again.
+ * unsent commands, the remembered join code, the last board). Nothing of it could be used again.
  */
 export function forgetWorkshop(id: string, storage = browserStorage()): void {
   removeKey(facilitatorKey(id), storage);
+  removeKey(`${PREFIX}board:${id}`, storage);
   removeKey(`${PREFIX}participant:${id}`, storage);
   for (const key of keysWith(`${PREFIX}outbox:${id}:`, storage)) removeKey(key, storage);
   for (const key of keysWith(`${PREFIX}code:`, storage))

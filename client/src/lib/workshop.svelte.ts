@@ -2,7 +2,7 @@
 // who "you" are, who is online, the connection, and the commands on their way. Components read
 // it and call its domain methods; only this class talks to the Connection.
 import { nanoid } from 'nanoid';
-import type { Command, Presence, Projection, Snapshot, You } from '../../../shared/protocol.ts';
+import { PROTOCOL_VERSION, type Command, type Presence, type Projection, type Snapshot, type You } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import { apply } from '../../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
@@ -24,6 +24,7 @@ import { conflictText } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
+import { dropBoard, loadBoard, saveBoard, sweepBoards } from './boardCache.ts';
 import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
 
@@ -87,6 +88,10 @@ export class WorkshopState extends Toolkit {
   readonly #connection: Connection;
   #wasOnline = false;
   #backTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A participant's page keeps its board on the phone (boardCache.ts), written at most once a second. */
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #saveNow = () => this.#saveBoard();
+  readonly #keepsBoard: boolean;
 
   notes: Record<string, NoteView> = $derived.by(() =>
     this.workshop
@@ -128,13 +133,17 @@ export class WorkshopState extends Toolkit {
     super();
     this.workshopId = options.workshopId;
     this.retentionDays = options.retentionDays ?? null;
+    this.#keepsBoard = options.participantToken !== undefined && options.facilitatorKey === undefined;
     this.#connection = new Connection(
       { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
       {
         snapshot: (s) => this.#onSnapshot(s),
         events: (events) => this.#onEvents(events),
         presence: (p: Presence) => (this.online = new Set(p.online)),
-        projection: (p) => (this.projection = p),
+        projection: (p) => {
+          this.projection = p;
+          this.#boardChanged();
+        },
         status: (status) => this.#onStatus(status),
         refused: (error) => this.#onRefused(error),
         ended: (error) => this.#onRefused(error),
@@ -147,14 +156,51 @@ export class WorkshopState extends Toolkit {
         },
       },
     );
+    if (this.#keepsBoard) this.#restoreBoard();
   }
 
   connect(): void {
+    if (this.#keepsBoard) addEventListener('pagehide', this.#saveNow);
     this.#connection.connect();
+  }
+
+  /** A participant's last board, if the phone kept one: shown until the server's arrives. */
+  #restoreBoard(): void {
+    sweepBoards();
+    const board = loadBoard(this.workshopId);
+    if (!board) return;
+    this.workshop = board.workshop;
+    this.you = board.you;
+    this.projection = board.projection;
+    this.clockOffset = board.clockOffset;
+    this.retentionDays = board.retentionDays;
+    i18n.workshopLanguage = board.workshop.language;
+  }
+
+  #boardChanged(): void {
+    if (!this.#keepsBoard || this.#saveTimer) return;
+    this.#saveTimer = setTimeout(this.#saveNow, 1000);
+  }
+
+  #saveBoard(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    if (!this.workshop || this.you.role !== 'participant' || this.refusal) return;
+    saveBoard({
+      protocol: PROTOCOL_VERSION,
+      savedAt: Date.now(),
+      workshop: this.workshop,
+      you: this.you,
+      projection: this.projection,
+      clockOffset: this.clockOffset,
+      retentionDays: this.retentionDays,
+    });
   }
 
   #onRefused(error: ErrorCode) {
     this.refusal = error;
+    clearTimeout(this.#saveTimer);
+    dropBoard(this.workshopId);
     // Deleted for good: keep nothing of it here. Not on `not_found`, which a server started on
     // the wrong data folder also answers: the facilitator key is the only way back in.
     if (error === 'deleted') forgetWorkshop(this.workshopId);
@@ -162,6 +208,8 @@ export class WorkshopState extends Toolkit {
 
   destroy(): void {
     clearTimeout(this.#backTimer);
+    if (this.#saveTimer) this.#saveBoard();
+    removeEventListener('pagehide', this.#saveNow);
     this.#connection.close();
   }
 
@@ -365,6 +413,7 @@ export class WorkshopState extends Toolkit {
     this.retentionDays = snapshot.retentionDays ?? null;
     i18n.workshopLanguage = snapshot.workshop.language;
     this.#settle();
+    this.#boardChanged();
   }
 
   #onEvents(events: Sequenced[]): void {
@@ -381,6 +430,7 @@ export class WorkshopState extends Toolkit {
     this.workshop = state;
     i18n.workshopLanguage = state.language;
     this.#settle();
+    this.#boardChanged();
   }
 
   /** Drop acknowledged commands whose events are now in the state. */
