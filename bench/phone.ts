@@ -229,8 +229,11 @@ async function seed(url: string) {
   return created;
 }
 
-/** A participant who joined through the form once (unthrottled): their localStorage. */
-async function joinedStorage(browser: Browser, joinUrl: string): Promise<string> {
+/**
+ * A participant who joined through the form once (unthrottled): their localStorage, with the
+ * board the phone keeps (lib/boardCache.ts) and, for a return after more than a day, without it.
+ */
+async function joinedStorage(browser: Browser, joinUrl: string): Promise<{ kept: string; notKept: string }> {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await page.goto(joinUrl);
@@ -239,14 +242,30 @@ async function joinedStorage(browser: Browser, joinUrl: string): Promise<string>
   await page.getByTestId('join-orgkind').selectOption('kommun');
   await page.getByTestId('join-submit').click();
   await page.getByTestId('note').first().waitFor();
-  const state = JSON.stringify(await context.storageState());
+  await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.startsWith('verkstad:board:')));
+  const state = await context.storageState();
   await context.close();
-  return state;
+  const notKept = {
+    ...state,
+    origins: state.origins.map((o) => ({ ...o, localStorage: o.localStorage.filter((e) => !e.name.startsWith('verkstad:board:')) })),
+  };
+  return { kept: JSON.stringify(state), notKept: JSON.stringify(notKept) };
 }
 
 const PAGES = [
-  { label: 'join form', ready: '[data-testid="join-name"]', who: 'a newcomer who scanned the code' },
-  { label: 'joined', ready: '[data-testid="note"]', who: 'a returning participant, the board with notes: localStorage kept, HTTP cache empty' },
+  { label: 'join form', ready: '[data-testid="join-name"]', who: 'a newcomer who scanned the code', storage: null },
+  {
+    label: 'joined',
+    ready: '[data-testid="note"]',
+    who: 'a returning participant, the board with notes: localStorage kept (token and last board), HTTP cache empty',
+    storage: 'kept',
+  },
+  {
+    label: 'joined, board not kept',
+    ready: '[data-testid="note"]',
+    who: 'a returning participant whose phone has no board kept (over a day since), so the board waits for the socket',
+    storage: 'notKept',
+  },
 ] as const;
 
 async function loads(browser: Browser, network: Network, url: string, ready: string, options: RunOptions, storage?: string) {
@@ -302,7 +321,7 @@ export const phoneScenario: Scenario = {
       for (const network of NETWORKS) {
         const origin = network.conditions ? url : `http://127.0.0.1:${link.port}`;
         for (const page of PAGES) {
-          const all = await loads(browser, network, `${origin}/j/${created.joinCode}`, page.ready, options, page.label === 'joined' ? storage : undefined);
+          const all = await loads(browser, network, `${origin}/j/${created.joinCode}`, page.ready, options, page.storage ? storage[page.storage] : undefined);
           rows.push(...rowsOf(`${page.label}, ${network.label}`, all));
           notes.push(describe(`${page.label[0].toUpperCase()}${page.label.slice(1)} (${page.who}), ${network.label}`, all));
           if (network.conditions && !page.label.startsWith('joined')) scripts = all[0].scripts;

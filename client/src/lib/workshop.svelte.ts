@@ -35,6 +35,11 @@ export interface WorkshopOptions {
   url?: string;
   /** Known before the first snapshot, from the join code's answer. */
   retentionDays?: number | null;
+  /**
+   * A participant's page keeps its board on the phone (boardCache.ts); `restore`: start from the
+   * board kept, for someone who has joined from this phone before.
+   */
+  board?: { restore: boolean };
 }
 
 export interface NoteExtra {
@@ -133,7 +138,7 @@ export class WorkshopState extends Toolkit {
     super();
     this.workshopId = options.workshopId;
     this.retentionDays = options.retentionDays ?? null;
-    this.#keepsBoard = options.participantToken !== undefined && options.facilitatorKey === undefined;
+    this.#keepsBoard = !!options.board && options.participantToken !== undefined && options.facilitatorKey === undefined;
     this.#connection = new Connection(
       { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
       {
@@ -156,7 +161,10 @@ export class WorkshopState extends Toolkit {
         },
       },
     );
-    if (this.#keepsBoard) this.#restoreBoard();
+    if (this.#keepsBoard) {
+      sweepBoards();
+      if (options.board?.restore) this.#restoreBoard();
+    }
   }
 
   connect(): void {
@@ -166,7 +174,6 @@ export class WorkshopState extends Toolkit {
 
   /** A participant's last board, if the phone kept one: shown until the server's arrives. */
   #restoreBoard(): void {
-    sweepBoards();
     const board = loadBoard(this.workshopId);
     if (!board) return;
     this.workshop = board.workshop;
