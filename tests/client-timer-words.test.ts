@@ -3,11 +3,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spokenTime, timerChange } from '../client/src/lib/timer.ts';
-import { sv, type MessageKey } from '../shared/i18n/sv.ts';
+import { DICTIONARIES, type MessageKey } from '../shared/i18n/index.ts';
 import type { Timer } from '../shared/workshop/model.ts';
 
 const t = (key: MessageKey, params: Record<string, number> = {}) =>
-  sv[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
+  DICTIONARIES.sv[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
 const NOW = 1_000_000;
 const running = (leftMs: number, durationMs = leftMs): Timer => ({ endsAt: NOW + leftMs, remainingMs: 0, durationMs });
 const paused = (leftMs: number, durationMs = leftMs): Timer => ({ endsAt: null, remainingMs: leftMs, durationMs });

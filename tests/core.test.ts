@@ -5,8 +5,11 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Command, parseCommand } from '../shared/schema.ts';
 import { AGENDA_TEMPLATES, makeActivity, optionalColumns } from '../shared/templates.ts';
-import { DICTIONARIES } from '../shared/i18n/index.ts';
+import { DICTIONARIES, type MessageKey } from '../shared/i18n/index.ts';
 import { sv } from '../shared/i18n/sv.ts';
+import { svStaff } from '../shared/i18n/sv-staff.ts';
+import { en } from '../shared/i18n/en.ts';
+import { enStaff } from '../shared/i18n/en-staff.ts';
 import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide, isFacilitatorOnly } from '../shared/workshop/decide.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
@@ -557,7 +560,7 @@ templates('the LGS agenda is SWOT, start-stop-continue, evaluation, next steps',
   const w = workshop({ agenda: 'lgs' });
   assert.equal(w.activities.map((a) => a.kind), ['swot', 'startStopContinue', 'evaluation', 'actions']);
   assert.is(w.activities[1].columns.length, 5);
-  assert.is(w.activities[3].title, sv['agenda.nextSteps']);
+  assert.is(w.activities[3].title, svStaff['agenda.nextSteps']);
   assert.equal(AGENDA_TEMPLATES.map((t) => t.id), ['lgs']);
 });
 
@@ -566,8 +569,10 @@ templates.run();
 // ---------------------------------------------------------------------------------------------
 const i18n = suite('dictionaries');
 
-i18n('English has every Swedish key and no key Swedish lacks', () => {
-  assert.equal(Object.keys(DICTIONARIES.en).sort(), Object.keys(sv).sort());
+i18n('English has every Swedish key and no key Swedish lacks, in each part', () => {
+  assert.equal(Object.keys(en).sort(), Object.keys(sv).sort(), 'phone part');
+  assert.equal(Object.keys(enStaff).sort(), Object.keys(svStaff).sort(), 'staff part');
+  assert.equal(Object.keys(DICTIONARIES.en).sort(), Object.keys(DICTIONARIES.sv).sort(), 'merged');
 });
 
 i18n('no string is empty in either language', () => {
@@ -577,8 +582,8 @@ i18n('no string is empty in either language', () => {
 
 i18n('English uses the same {placeholders} as Swedish', () => {
   const holes = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  for (const [key, text] of Object.entries(sv))
-    assert.equal(holes(DICTIONARIES.en[key as keyof typeof sv]), holes(text), key);
+  for (const [key, text] of Object.entries(DICTIONARIES.sv))
+    assert.equal(holes(DICTIONARIES.en[key as MessageKey]), holes(text), key);
 });
 
 i18n.run();
