@@ -2,7 +2,7 @@
 // second across the crowd. Timed from a note's send to its arrival at every other client:
 // the other participants, the facilitator and the projector.
 import type { ServerKind } from './loadServer.ts';
-import { counts, info, int, latencyFigure, LoadSession, mb, ms, pct, profileSummary, rssFigure, size } from './load.ts';
+import { counts, diskFigure, info, int, latencyFigure, LoadSession, mb, ms, pct, profileSummary, rssFigure, size } from './load.ts';
 import type { Figure, LoadOptions, Result, Scenario } from './measure.ts';
 import { remember, RSS_TARGET_KB, type LoadOutcome } from './rooms.ts';
 
@@ -30,6 +30,7 @@ export async function runPlenary(kind: ServerKind, load: LoadOptions): Promise<L
       rssFigure('server RSS per participant', rssPerParticipant, kind === 'verkstad' ? RSS_TARGET_KB : null),
       info('server CPU while posting', pct(phase.serverCpuPct)),
       info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
+      diskFigure(phase.diskSync),
       info('note → ack (author)', `p50 ${ms(posted.ackMs.percentile(0.5))} · p99 ${ms(posted.ackMs.percentile(0.99))} ms`),
       { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
     ];
