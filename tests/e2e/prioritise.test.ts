@@ -156,11 +156,19 @@ story('three participants join on their phones and see the options, but cannot a
 
 story('the facilitator starts the vote: 3 dots, at most 2 per option, results hidden', async (ctx) => {
   const page = ctx.facilitator;
-  await page.getByTestId('voting-dots').fill('3');
+  // Started with one dot too few, then corrected before anyone has voted.
+  await page.getByTestId('voting-dots').fill('2');
   await page.getByTestId('voting-max').fill('2');
   await page.getByTestId('voting-hidden').check();
   await page.getByTestId('voting-start').click();
   await page.getByTestId('voting-state').filter({ hasText: 'Röstningen är öppen' }).waitFor();
+  for (const phone of ctx.phones) await dotsLeft(phone, 2);
+  await page.getByTestId('voting-edit').click();
+  assert.is(await page.getByTestId('voting-dots').inputValue(), '2', 'the form shows the settings in force');
+  assert.ok(await page.getByTestId('voting-dots').evaluate((el) => el === document.activeElement), 'focus moves into the form');
+  await page.getByTestId('voting-dots').fill('3');
+  await page.getByTestId('voting-start').filter({ hasText: 'Spara inställningarna' }).click();
+  await page.getByTestId('voting-edit').waitFor();
   for (const phone of ctx.phones) await dotsLeft(phone, 3);
 });
 
@@ -187,6 +195,7 @@ story('each phone places its dots; the cap per option and taking back work', asy
   assert.is(await option(cecilia, FROM_SWOT).getByTestId('vote-add').getAttribute('aria-disabled'), 'true', 'no dots left');
 
   await ctx.facilitator.getByTestId('voting-progress').filter({ hasText: '3 av 3 deltagare har röstat · 9 av 9 prickar' }).waitFor();
+  assert.is(await ctx.facilitator.getByTestId('voting-edit').count(), 0, 'once dots are placed the settings stand');
   await anna.waitForTimeout(300);
   await dotsLeft(anna, 0);
   assert.is(await option(anna, 'Nära vård').getByTestId('my-dots').getAttribute('data-dots'), '2', 'Anna has her two dots');
