@@ -2,7 +2,7 @@
 // fsync in the server's data folder, ten a second, from the bench process. Verkstad commits
 // each command with synchronous=FULL, so a note waits at least this long; a slow fsync holds
 // the server's event loop too (better-sqlite3 is synchronous).
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -17,8 +17,9 @@ export function startDiskProbe(dir: string, everyMs = 100): { stop(): Promise<Di
   const times: number[] = [];
   const block = Buffer.alloc(4096, 7);
   let running = true;
+  const path = join(dir, 'bench-fsync-probe');
   const done = (async () => {
-    const file = await open(join(dir, 'bench-fsync-probe'), 'w');
+    const file = await open(path, 'w');
     try {
       while (running) {
         const t0 = performance.now();
@@ -29,8 +30,11 @@ export function startDiskProbe(dir: string, everyMs = 100): { stop(): Promise<Di
       }
     } finally {
       await file.close();
+      await rm(path, { force: true });
     }
   })();
+  // A failure is reported by stop(); until then it must not count as unhandled.
+  done.catch(() => {});
   return {
     async stop() {
       running = false;

@@ -4,7 +4,6 @@
 // ceiling.ts, soak.ts) is a few calls to these.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
@@ -141,13 +140,14 @@ export class LoadSession {
   async measure(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, trackIds = false) {
     await this.fleet.measure(true, trackIds);
     await this.server.rssAfterGcKb(); // resets the server's event-loop delay record
-    const probe = startDiskProbe(this.server.dataDir ?? tmpdir());
+    // The bare baseline has no data folder: nothing of it waits on the disk.
+    const probe = this.server.dataDir ? startDiskProbe(this.server.dataDir) : null;
     const server0 = this.server.cpuSeconds();
     const bots0 = this.fleet.cpuSeconds();
     const t0 = Date.now();
     const posted = await this.fleet.post(plan, durationMs, this.activityId, this.columnId);
     const wallS = (Date.now() - t0) / 1000;
-    const diskSync = await probe.stop();
+    const diskSync = (await probe?.stop()) ?? null;
     const serverCpuPct = ((this.server.cpuSeconds() - server0) / wallS) * 100;
     const botCpuPct = ((this.fleet.cpuSeconds() - bots0) / wallS) * 100;
     await sleep(3000);
@@ -302,8 +302,10 @@ export function rssFigure(name: string, rss: RssPerParticipant, targetKb: number
 export const info = (name: string, value: string): Figure => ({ name, value, target: '', pass: null });
 
 /** The disk's fsync time beside the phase (diskProbe.ts): what a note's commit waits for. */
-export const diskFigure = (d: DiskSync): Figure =>
-  info('disk: a 4 KB write + fsync in the data folder, 10/s beside', `p50 ${d.p50.toFixed(1)} · p99 ${d.p99.toFixed(0)} · max ${d.max.toFixed(0)} ms (${d.count})`);
+export const diskFigure = (d: DiskSync | null): Figure[] =>
+  d === null
+    ? []
+    : [info('disk: a 4 KB write + fsync in the data folder, 10/s beside', `p50 ${d.p50.toFixed(1)} · p99 ${d.p99.toFixed(0)} · max ${d.max.toFixed(0)} ms (${d.count})`)];
 
 export function counts(record: Record<string, number>): string {
   const entries = Object.entries(record);

@@ -30,7 +30,7 @@ export async function runPlenary(kind: ServerKind, load: LoadOptions): Promise<L
       rssFigure('server RSS per participant', rssPerParticipant, kind === 'verkstad' ? RSS_TARGET_KB : null),
       info('server CPU while posting', pct(phase.serverCpuPct)),
       info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
-      diskFigure(phase.diskSync),
+      ...diskFigure(phase.diskSync),
       info('note → ack (author)', `p50 ${ms(posted.ackMs.percentile(0.5))} · p99 ${ms(posted.ackMs.percentile(0.99))} ms`),
       { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
     ];

@@ -183,7 +183,8 @@ export function createApp(options: AppOptions) {
       const code = String(req.params[0] ?? '');
       const answer = await lookUpCode(workshops, codeGuesses, req.ip ?? 'unknown', code);
       const html = joinPage(await readIndexHtml(join(clientDir, 'index.html')), code, answer);
-      res.set('Cache-Control', 'no-cache').type('html').send(html);
+      // The answer depends on who asks (throttled or not): no shared cache may keep it.
+      res.set('Cache-Control', 'private, no-cache').type('html').send(html);
     });
     // The other client routes (/, /new, /tillganglighet, /f/:id, /p/:id) are the same page.
     app.get(/^\/(?:new|tillganglighet|f\/[^/]*|p\/[^/]*)?\/?$/, (_req, res) => {

@@ -51,7 +51,8 @@ export function joinPage(indexHtml: string, code: string, answer: CodeAnswer): s
     ? { code: digits, ok: true, data: answer.info }
     : { code: digits, ok: false, error: answer.error, message: translate(answer.lang, `error.${answer.error}`) };
   const script = `<script type="application/json" id="join-info">${scriptSafeJson(embedded)}</script>`;
-  return indexHtml.replace('</head>', `${script}</head>`);
+  // A function, not a string: `$&`, `$'` or `$$` in a title must stay as written.
+  return indexHtml.replace('</head>', () => `${script}</head>`);
 }
 
 /** index.html as built; read per request so that a rebuild is served without a restart. */

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Outbox } from '../client/src/lib/outbox.ts';
 import { notesFor, optimisticNotes, type NoteView } from '../client/src/lib/optimistic.ts';
-import { BOARD_MAX_AGE_MS, BOARD_PREFIX, loadBoard, saveBoard, sweepBoards, type CachedBoard } from '../client/src/lib/boardCache.ts';
+import { BOARD_MAX_AGE_MS, BOARD_MAX_CHARS, BOARD_PREFIX, BUILD, loadBoard, saveBoard, sweepBoards, tokenTag, type CachedBoard } from '../client/src/lib/boardCache.ts';
 import { forgetWorkshop, outboxPrefix } from '../client/src/lib/storage.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { view } from '../shared/workshop/view.ts';
@@ -552,11 +552,15 @@ optimistic.run();
 
 const board = suite('a participant’s phone keeps their last board for a day');
 
+const ANNAS_TOKEN = 'anna-token-abcdefghijklmnop';
+
 /** Anna's board as the server showed it to her. */
 function annasBoard(savedAt: number, change: Partial<Workshop> = {}): CachedBoard {
   const state = { ...workshop({ participants: ['anna', 'bo'] }), ...change };
   return {
     protocol: PROTOCOL_VERSION,
+    build: BUILD,
+    token: tokenTag(ANNAS_TOKEN),
     savedAt,
     workshop: view(state, { role: 'participant', participantId: 'anna' }),
     you: { role: 'participant', participantId: 'anna' },
@@ -570,8 +574,8 @@ board('what was saved comes back, within a day', () => {
   const storage = memoryStorage();
   const saved = annasBoard(1_000);
   saveBoard(saved, storage);
-  assert.equal(loadBoard(saved.workshop.id, 1_000 + BOARD_MAX_AGE_MS - 1, storage), saved);
-  assert.is(loadBoard('another-workshop', 2_000, storage), null);
+  assert.equal(loadBoard(saved.workshop.id, ANNAS_TOKEN, 1_000 + BOARD_MAX_AGE_MS - 1, storage), saved);
+  assert.is(loadBoard('another-workshop', ANNAS_TOKEN, 2_000, storage), null);
 });
 
 board('an old, closed, foreign or damaged board is dropped, never shown', () => {
@@ -579,7 +583,7 @@ board('an old, closed, foreign or damaged board is dropped, never shown', () => 
   const saved = annasBoard(1_000);
   const key = BOARD_PREFIX + saved.workshop.id;
   saveBoard(saved, storage);
-  assert.is(loadBoard(saved.workshop.id, 1_000 + BOARD_MAX_AGE_MS, storage), null);
+  assert.is(loadBoard(saved.workshop.id, ANNAS_TOKEN, 1_000 + BOARD_MAX_AGE_MS, storage), null);
   assert.not.ok(storage.map.has(key), 'a day old: gone');
 
   saveBoard(annasBoard(1_000, { status: 'closed' }), storage);
@@ -588,6 +592,8 @@ board('an old, closed, foreign or damaged board is dropped, never shown', () => 
   const damaged: unknown[] = [
     '{not json',
     { ...saved, protocol: PROTOCOL_VERSION + 1 },
+    { ...saved, build: 'http://localhost/assets/index-OLDBUILD.js' },
+    { ...saved, token: tokenTag('another-token-on-this-phone') },
     { ...saved, you: { role: 'public', participantId: null } },
     { ...saved, workshop: { ...saved.workshop, id: 'someone-else' } },
     { ...saved, workshop: { ...saved.workshop, activities: null } },
@@ -595,9 +601,25 @@ board('an old, closed, foreign or damaged board is dropped, never shown', () => 
   ];
   for (const value of damaged) {
     storage.setItem(key, typeof value === 'string' ? value : JSON.stringify(value));
-    assert.is(loadBoard(saved.workshop.id, 2_000, storage), null, JSON.stringify(value).slice(0, 60));
+    assert.is(loadBoard(saved.workshop.id, ANNAS_TOKEN, 2_000, storage), null, JSON.stringify(value).slice(0, 60));
     assert.not.ok(storage.map.has(key));
   }
+});
+
+board('a board too big for the phone’s storage is not kept, and a full storage keeps no old one', () => {
+  const storage = memoryStorage();
+  const saved = annasBoard(1_000);
+  const key = BOARD_PREFIX + saved.workshop.id;
+  saveBoard(saved, storage);
+  assert.ok(storage.map.has(key));
+  const huge = { ...saved, workshop: { ...saved.workshop, title: 'x'.repeat(BOARD_MAX_CHARS) } };
+  saveBoard(huge, storage);
+  assert.not.ok(storage.map.has(key), 'too big: dropped, not left as it was');
+
+  saveBoard(saved, storage);
+  const full = { ...storage, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } } as Storage;
+  saveBoard({ ...saved, savedAt: 2_000 }, full);
+  assert.not.ok(storage.map.has(key), 'a write that does not fit drops the old board');
 });
 
 board('a facilitator’s or projector’s state is never kept', () => {

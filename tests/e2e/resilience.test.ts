@@ -286,7 +286,7 @@ flaky('a note whose answer was lost is sent again with the same id and saved onc
   await page.unrouteAll();
 });
 
-flaky('a returning phone shows its board before the server answers, then gets only what changed', async (ctx) => {
+flaky('a returning phone shows the board it kept before the server answers, then the server’s', async (ctx) => {
   const page = ctx.page;
   // Leaving the page keeps the board on the phone.
   await page.goto('about:blank');
@@ -314,16 +314,32 @@ flaky('a returning phone shows its board before the server answers, then gets on
   assert.is(await page.locator('[data-testid="connection"]').getAttribute('data-status'), 'connecting');
   assert.is(await note(ctx, away).count(), 0, 'what was written meanwhile is not on the kept board');
   await banner(ctx).getByText('Ansluter').waitFor({ timeout: 5000 });
+  assert.is(await page.getByTestId('live-region').textContent().then((text) => text?.trim()), '', 'a kept board is no news');
 
-  // Now the server answers: it sends the events since the kept board, not the whole workshop.
+  // Now the server answers, with the whole picture (clock, retention and all), not only events.
   hold = false;
   for (const send of held.splice(0)) send();
   await note(ctx, away).waitFor();
   await allSaved(ctx);
-  assert.ok(fromServer.some((m) => m.startsWith('42["events"')), 'caught up by events');
-  assert.not.ok(fromServer.some((m) => m.startsWith('42["snapshot"')), 'no snapshot was needed');
+  assert.ok(fromServer.some((m) => m.startsWith('42["snapshot"')), 'a snapshot replaced the kept board');
   assert.is(await note(ctx, away).count(), 1);
   await page.unrouteAll();
+});
+
+flaky('a phone removed while it was away shows that, and keeps nothing of the workshop’s board', async (ctx) => {
+  const page = ctx.page;
+  await page.goto('about:blank');
+  const kept = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('verkstad:board:')).length);
+  await page.goto(ctx.joinUrl);
+  await note(ctx, 'Kort väg mellan kommun och region').waitFor();
+  await page.goto('about:blank');
+  await page.goto(`${ctx.srv.url}/`);
+  assert.is(await kept(), 1, 'the board is kept while the participant is in the workshop');
+  const removed = await ctx.fac.command({ type: 'participant.remove', participantId: ctx.participantId });
+  assert.ok(removed.ok);
+  await page.goto(ctx.joinUrl);
+  await page.getByTestId('removed').waitFor();
+  assert.is(await kept(), 0, 'refused: the kept board is gone');
 });
 
 flaky('nothing goes to another host, and the page threw no errors', async (ctx) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scriptSafeJson } from '../../server/joinPage.ts';
+import { joinPage, scriptSafeJson } from '../../server/joinPage.ts';
 import { CodeGuessLimiter } from '../../server/limits.ts';
 import type { EmbeddedJoinInfo } from '../../shared/protocol.ts';
 import { clientDir } from '../helpers/browser.ts';
@@ -55,7 +55,7 @@ function embeddedIn(html: string): EmbeddedJoinInfo | null {
 }
 
 served('a join link’s page carries what the code opens, as the API answers it', async ({ srv }) => {
-  const hostile = 'LGS </script><script>alert(1)</script> & <!-- \u2028 –';
+  const hostile = 'LGS </script><script>alert(1)</script> & <!-- \u2028 – $` $\' $& $$ $1';
   const created = await createWorkshop(srv.url, { title: hostile, language: 'en' });
   const html = await (await fetch(`${srv.url}/j/${created.joinCode}`)).text();
   // The title cannot close the element: the page has the app's scripts and this one only.
@@ -82,6 +82,19 @@ served('a throttled address gets the page without an answer, and wrong codes cou
   } finally {
     await srv.close();
   }
+});
+
+served('whatever a title says, the page keeps its own elements and carries the title as written', () => {
+  const page = '<!doctype html><html><head><title>Verkstad</title><script type="module" src="/assets/index.js"></script></head><body><div id="app"></div></body></html>';
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (title) => {
+      const info = { workshopId: 'ws-1', title, language: 'sv' as const, retentionDays: null };
+      const html = joinPage(page, '123456', { ok: true, info });
+      assert.is(html.replace(/<script type="application\/json" id="join-info">[^<]*<\/script>/, ''), page);
+      assert.equal(embeddedIn(html), { code: '123456', ok: true, data: info });
+    }),
+    { numRuns: 300 },
+  );
 });
 
 served('script-safe JSON parses back to the value and never holds <, > or &', () => {

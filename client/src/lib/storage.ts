@@ -4,6 +4,8 @@ import { nanoid } from 'nanoid';
 import type { Language, OrgKind } from '../../../shared/workshop/model.ts';
 
 const PREFIX = 'verkstad:';
+/** A participant's last board (boardCache.ts), by workshop id. */
+export const BOARD_PREFIX = `${PREFIX}board:`;
 
 export function browserStorage(): Storage | null {
   try {
@@ -101,7 +103,7 @@ export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facili
  */
 export function forgetWorkshop(id: string, storage = browserStorage()): void {
   removeKey(facilitatorKey(id), storage);
-  removeKey(`${PREFIX}board:${id}`, storage);
+  removeKey(`${BOARD_PREFIX}${id}`, storage);
   removeKey(`${PREFIX}participant:${id}`, storage);
   for (const key of keysWith(`${PREFIX}outbox:${id}:`, storage)) removeKey(key, storage);
   for (const key of keysWith(`${PREFIX}code:`, storage))

@@ -2,7 +2,7 @@
 // who "you" are, who is online, the connection, and the commands on their way. Components read
 // it and call its domain methods; only this class talks to the Connection.
 import { nanoid } from 'nanoid';
-import { PROTOCOL_VERSION, type Command, type Presence, type Projection, type Snapshot, type You } from '../../../shared/protocol.ts';
+import type { Command, Presence, Projection, Snapshot, You } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import { apply } from '../../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
@@ -24,7 +24,7 @@ import { conflictText } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
-import { dropBoard, loadBoard, saveBoard, sweepBoards } from './boardCache.ts';
+import { KeptBoard } from './boardCache.ts';
 import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
 
@@ -37,7 +37,7 @@ export interface WorkshopOptions {
   retentionDays?: number | null;
   /**
    * A participant's page keeps its board on the phone (boardCache.ts); `restore`: start from the
-   * board kept, for someone who has joined from this phone before.
+   * board kept, for someone who has opened this workshop on this phone before.
    */
   board?: { restore: boolean };
 }
@@ -87,16 +87,16 @@ export class WorkshopState extends Toolkit {
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
   /** Days a closed workshop is kept before the server erases it; null: until deleted. */
   retentionDays = $state<number | null>(null);
+  /** Whether the server has spoken since the page opened: a kept board is not live news. */
+  live = $state(false);
   /** Server clock minus this device's clock, from the last snapshot: timers show server time. */
   clockOffset = $state(0);
 
   readonly #connection: Connection;
   #wasOnline = false;
   #backTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A participant's page keeps its board on the phone (boardCache.ts), written at most once a second. */
-  #saveTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #saveNow = () => this.#saveBoard();
-  readonly #keepsBoard: boolean;
+  /** A participant's page keeps its board on the phone (boardCache.ts). */
+  readonly #board: KeptBoard | null;
 
   notes: Record<string, NoteView> = $derived.by(() =>
     this.workshop
@@ -138,16 +138,22 @@ export class WorkshopState extends Toolkit {
     super();
     this.workshopId = options.workshopId;
     this.retentionDays = options.retentionDays ?? null;
-    this.#keepsBoard = !!options.board && options.participantToken !== undefined && options.facilitatorKey === undefined;
+    const token = options.participantToken;
+    this.#board =
+      options.board && token !== undefined && options.facilitatorKey === undefined
+        ? new KeptBoard(options.workshopId, token, () => this.#boardState())
+        : null;
     this.#connection = new Connection(
-      { ...options, since: () => this.workshop?.seq, storage: browserStorage() },
+      // A kept board may be out of date in ways events do not mend (clock, retention): the
+      // first answer is a snapshot; after that a reconnect catches up by events.
+      { ...options, since: () => (this.live ? this.workshop?.seq : undefined), storage: browserStorage() },
       {
         snapshot: (s) => this.#onSnapshot(s),
         events: (events) => this.#onEvents(events),
         presence: (p: Presence) => (this.online = new Set(p.online)),
         projection: (p) => {
           this.projection = p;
-          this.#boardChanged();
+          this.#board?.heard();
         },
         status: (status) => this.#onStatus(status),
         refused: (error) => this.#onRefused(error),
@@ -161,53 +167,32 @@ export class WorkshopState extends Toolkit {
         },
       },
     );
-    if (this.#keepsBoard) {
-      sweepBoards();
-      if (options.board?.restore) this.#restoreBoard();
+    const kept = options.board?.restore ? this.#board?.restore() : null;
+    if (kept) {
+      // Shown until the server's snapshot arrives; the join answer's retention is newer.
+      this.workshop = kept.workshop;
+      this.you = kept.you;
+      this.projection = kept.projection;
+      this.clockOffset = kept.clockOffset;
+      if (options.retentionDays === undefined) this.retentionDays = kept.retentionDays;
+      i18n.workshopLanguage = kept.workshop.language;
     }
   }
 
   connect(): void {
-    if (this.#keepsBoard) addEventListener('pagehide', this.#saveNow);
+    this.#board?.listen();
     this.#connection.connect();
   }
 
-  /** A participant's last board, if the phone kept one: shown until the server's arrives. */
-  #restoreBoard(): void {
-    const board = loadBoard(this.workshopId);
-    if (!board) return;
-    this.workshop = board.workshop;
-    this.you = board.you;
-    this.projection = board.projection;
-    this.clockOffset = board.clockOffset;
-    this.retentionDays = board.retentionDays;
-    i18n.workshopLanguage = board.workshop.language;
-  }
-
-  #boardChanged(): void {
-    if (!this.#keepsBoard || this.#saveTimer) return;
-    this.#saveTimer = setTimeout(this.#saveNow, 1000);
-  }
-
-  #saveBoard(): void {
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
-    if (!this.workshop || this.you.role !== 'participant' || this.refusal) return;
-    saveBoard({
-      protocol: PROTOCOL_VERSION,
-      savedAt: Date.now(),
-      workshop: this.workshop,
-      you: this.you,
-      projection: this.projection,
-      clockOffset: this.clockOffset,
-      retentionDays: this.retentionDays,
-    });
+  #boardState() {
+    if (!this.workshop || this.you.role !== 'participant' || this.refusal) return null;
+    const { workshop, you, projection, clockOffset, retentionDays } = this;
+    return { workshop, you, projection, clockOffset, retentionDays };
   }
 
   #onRefused(error: ErrorCode) {
     this.refusal = error;
-    clearTimeout(this.#saveTimer);
-    dropBoard(this.workshopId);
+    this.#board?.drop();
     // Deleted for good: keep nothing of it here. Not on `not_found`, which a server started on
     // the wrong data folder also answers: the facilitator key is the only way back in.
     if (error === 'deleted') forgetWorkshop(this.workshopId);
@@ -215,8 +200,7 @@ export class WorkshopState extends Toolkit {
 
   destroy(): void {
     clearTimeout(this.#backTimer);
-    if (this.#saveTimer) this.#saveBoard();
-    removeEventListener('pagehide', this.#saveNow);
+    this.#board?.dispose();
     this.#connection.close();
   }
 
@@ -419,8 +403,9 @@ export class WorkshopState extends Toolkit {
     this.projection = snapshot.projection ?? NO_PROJECTION;
     this.retentionDays = snapshot.retentionDays ?? null;
     i18n.workshopLanguage = snapshot.workshop.language;
+    this.live = true;
     this.#settle();
-    this.#boardChanged();
+    this.#board?.heard();
   }
 
   #onEvents(events: Sequenced[]): void {
@@ -436,8 +421,9 @@ export class WorkshopState extends Toolkit {
     }
     this.workshop = state;
     i18n.workshopLanguage = state.language;
+    this.live = true;
     this.#settle();
-    this.#boardChanged();
+    this.#board?.heard();
   }
 
   /** Drop acknowledged commands whose events are now in the state. */
