@@ -27,8 +27,8 @@ export { BOARD_PREFIX };
 export const BOARD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Bigger than this is not kept: localStorage (about 5 MB) also holds the unsent notes. */
 export const BOARD_MAX_CHARS = 512 * 1024;
-/** The entry chunk's URL carries its content hash, so it changes with every build. */
-export const BUILD = import.meta.url;
+/** The entry chunk's path carries its content hash, so it changes with every build. */
+export const BUILD = new URL(import.meta.url).pathname;
 
 const keyOf = (workshopId: string) => `${BOARD_PREFIX}${workshopId}`;
 export const tokenTag = (token: string) => token.slice(-8);
