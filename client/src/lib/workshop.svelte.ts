@@ -20,11 +20,11 @@ import {
   type Workshop,
   type WorkshopInfo,
 } from '../../../shared/workshop/model.ts';
+import { KeptBoard } from './boardCache.ts';
 import { conflictText } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
-import { KeptBoard } from './boardCache.ts';
 import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
 
