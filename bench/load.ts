@@ -302,10 +302,36 @@ export function rssFigure(name: string, rss: RssPerParticipant, targetKb: number
 export const info = (name: string, value: string): Figure => ({ name, value, target: '', pass: null });
 
 /** The disk's fsync time beside the phase (diskProbe.ts): what a note's commit waits for. */
-export const diskFigure = (d: DiskSync | null): Figure[] =>
+const diskFigure = (d: DiskSync | null): Figure[] =>
   d === null
     ? []
     : [info('disk: a 4 KB write + fsync in the data folder, 10/s beside', `p50 ${d.p50.toFixed(1)} · p99 ${d.p99.toFixed(0)} · max ${d.max.toFixed(0)} ms (${d.count})`)];
+
+export type Phase = Awaited<ReturnType<LoadSession['measure']>>;
+
+/** How the server and the authors fared in a measured phase, as every posting scenario shows it. */
+export function phaseFigures(phase: Phase): Figure[] {
+  const { ackMs } = phase.posted;
+  return [
+    info('server CPU while posting', pct(phase.serverCpuPct)),
+    info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
+    ...diskFigure(phase.diskSync),
+    info('note → ack (author)', `p50 ${ms(ackMs.percentile(0.5))} · p99 ${ms(ackMs.percentile(0.99))} ms`),
+  ];
+}
+
+/** The notes below a posting scenario's table: its server's memory and its bots' health. */
+export function phaseNotes(kind: ServerKind, session: LoadSession, joined: JoinOutcome, phase: Phase, load: LoadOptions): string[] {
+  const { posted, report } = phase;
+  const notes = [
+    `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
+    `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
+    `${kind}: ${session.memoryBreakdown()}.`,
+  ];
+  if (load.syncOnGap)
+    notes.push(`${kind}: --sync-on-gap: the bots asked for ${int(report.syncs)} snapshots (\`sync\` on every gap in seq, as the web client does).`);
+  return notes;
+}
 
 export function counts(record: Record<string, number>): string {
   const entries = Object.entries(record);

@@ -6,7 +6,7 @@
 import type { Histogram } from './latency.ts';
 import type { RssPerParticipant } from './load.ts';
 import type { ServerKind } from './loadServer.ts';
-import { counts, diskFigure, info, int, latencyFigure, LoadSession, mb, ms, pct, profileSummary, rssFigure, size, sleep } from './load.ts';
+import { counts, int, latencyFigure, LoadSession, phaseFigures, phaseNotes, profileSummary, rssFigure, size, sleep } from './load.ts';
 import type { Figure, LoadOptions, Result, Scenario } from './measure.ts';
 
 export const ROOM_P99_MS = 25;
@@ -63,21 +63,14 @@ export async function runRooms(kind: ServerKind, load: LoadOptions): Promise<Loa
     const figures: Figure[] = [
       latencyFigure('note → other room members + facilitator', report.latency, kind === 'verkstad' ? ROOM_P99_MS : null),
       rssFigure('server RSS per participant', rssPerParticipant, kind === 'verkstad' ? RSS_TARGET_KB : null),
-      info('server CPU while posting', pct(phase.serverCpuPct)),
-      info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
-      ...diskFigure(phase.diskSync),
-      info('note → ack (author)', `p50 ${ms(posted.ackMs.percentile(0.5))} · p99 ${ms(posted.ackMs.percentile(0.99))} ms`),
+      ...phaseFigures(phase),
       { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
       { name: 'room notes at the projector', value: int(report.received.projector), target: '0 (§6.5)', pass: report.received.projector === 0 },
     ];
     const notes = [
       `${kind}: ${int(n)} participants joined (100/s) in ${joined.wallS.toFixed(1)} s, ${roomCount} rooms of ${roomSize}; ${int(posted.sent)} notes sent, ${int(posted.acked)} acked in ${phase.wallS.toFixed(0)} s (one per bot every ${periodS} s).`,
-      `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
-      `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
+      ...phaseNotes(kind, session, joined, phase, load),
     ];
-    notes.push(`${kind}: ${session.memoryBreakdown()}.`);
-    if (load.syncOnGap)
-      notes.push(`${kind}: --sync-on-gap: the bots asked for ${int(report.syncs)} snapshots (\`sync\` on every gap in seq, as the web client does).`);
     return { kind, latency: report.latency, rssPerParticipant, serverCpuPct: phase.serverCpuPct, figures, notes };
   } finally {
     await session.close();

@@ -3,7 +3,7 @@
 // and when it ends (sampled every 30 s between), its growth, and notes lost: acked to their
 // author but never received by the facilitator. Participants are seeded into the store and
 // connect already up to date, as in the ceiling scenario.
-import { counts, info, int, LoadSession, mb, ms, percentiles, pct, profileSummary, seedWorkshop, size } from './load.ts';
+import { counts, info, int, LoadSession, mb, pct, percentiles, phaseFigures, profileSummary, seedWorkshop, size } from './load.ts';
 import type { Result, Scenario } from './measure.ts';
 
 export const SOAK_GROWTH_PCT = 10;
@@ -51,8 +51,7 @@ export const soakScenario: Scenario = {
           { name: 'notes lost (acked, never at the facilitator)', value: `${int(lost)} of ${int(phase.posted.acked)}`, target: '0 (issue 8)', pass: lost === 0 },
           { name: 'notes sent but not acked', value: `${int(unacked)} of ${int(phase.posted.sent)}`, target: '0', pass: unacked === 0 },
           info('note → every other client', percentiles(phase.report.latency)),
-          info('server CPU while posting', pct(phase.serverCpuPct)),
-          info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
+          ...phaseFigures(phase),
         ],
         notes: [
           `RSS samples (MB): ${samples.map((s) => (s / 1024).toFixed(0)).join(', ')}.`,
