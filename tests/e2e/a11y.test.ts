@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { createWorkshop, facilitator, participant, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, fillJoinForm } from '../helpers/browser.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE_PERSON = { name: 'Cecilia Ek', organisation: 'Brukarrådet', orgKind: 'brukarrepresentant' };
@@ -132,10 +132,7 @@ views('the join page on a phone', async (ctx) => {
 
 views('a participant on the board, on a phone', async (ctx) => {
   const page = ctx.phone;
-  await page.getByTestId('join-name').fill(PHONE_PERSON.name);
-  await page.getByTestId('join-organisation').fill(PHONE_PERSON.organisation);
-  await page.getByTestId('join-orgkind').selectOption(PHONE_PERSON.orgKind);
-  await page.getByTestId('join-submit').click();
+  await fillJoinForm(page, PHONE_PERSON);
   await page.getByTestId('note').filter({ hasText: 'Långa avstånd' }).waitFor();
   await page.getByTestId('note-input').fill('Samverkan kring äldre');
   await page.getByTestId('note-submit').click();

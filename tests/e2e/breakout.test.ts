@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
 
 
 const ANNA = { name: 'Anna Andersson', organisation: 'Skellefteå kommun', orgKind: 'kommun', note: 'Gemensam bemanning över kommungränsen' };
@@ -46,10 +46,7 @@ async function phone(ctx: Ctx): Promise<Page> {
 
 async function joinAs(ctx: Ctx, page: Page, who: typeof ANNA) {
   await page.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
-  await page.getByTestId('join-name').fill(who.name);
-  await page.getByTestId('join-organisation').fill(who.organisation);
-  await page.getByTestId('join-orgkind').selectOption(who.orgKind);
-  await page.getByTestId('join-submit').click();
+  await fillJoinForm(page, who);
   await page.getByTestId('note-input').waitFor();
 }
 

@@ -13,7 +13,7 @@ import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import type { Activity } from '../../shared/workshop/model.ts';
 import { createWorkshop, facilitator, participant, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving, fillJoinForm } from '../helpers/browser.ts';
 
 const P = {
   script: '<script>alert(1)</script>',
@@ -187,10 +187,7 @@ story('the watch itself sees a CSP violation when one happens', async (ctx) => {
 story('a phone joins through the form with a hostile name and organisation', async (ctx) => {
   const { phone } = ctx;
   await phone.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
-  await phone.getByTestId('join-name').fill(PHONE_PERSON.name);
-  await phone.getByTestId('join-organisation').fill(PHONE_PERSON.organisation);
-  await phone.getByTestId('join-orgkind').selectOption('annan');
-  await phone.getByTestId('join-submit').click();
+  await fillJoinForm(phone, { ...PHONE_PERSON, orgKind: 'annan' });
   await ctx.host.until((s) => Object.values(s.participants).some((p) => p.name === PHONE_PERSON.name));
   await ctx.facilitator.goto(`${ctx.srv.url}/f/${ctx.workshop.id}#${ctx.workshop.facilitatorKey}`);
   await ctx.projector.goto(`${ctx.srv.url}/p/${ctx.workshop.id}`);

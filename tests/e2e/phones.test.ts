@@ -14,7 +14,7 @@ import type { Workshop } from '../../shared/workshop/model.ts';
 import { TestClient } from '../helpers/clients.ts';
 import { docxParagraphs, unzip } from '../helpers/readers.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving, fillJoinForm, rankingShown } from '../helpers/browser.ts';
 
 const TITLE = 'LGS Jönköpings län – samverkan';
 const ROOMS = ['Grupp 1', 'Grupp 2'];
@@ -99,16 +99,8 @@ async function dotsLeft(page: Page, n: number) {
 }
 
 async function ranking(page: Page) {
-  const results = page.getByTestId('results');
-  await results.getByTestId('result-count').filter({ hasText: RANKING[0].count }).waitFor();
-  const found = [];
-  for (const row of await results.getByTestId('result-row').all())
-    found.push({
-      option: (await row.getByTestId('result-option').innerText()).trim(),
-      count: (await row.getByTestId('result-count').innerText()).trim(),
-      rank: (await row.getAttribute('data-rank')) ?? '',
-    });
-  return found;
+  await page.getByTestId('results').getByTestId('result-count').filter({ hasText: RANKING[0].count }).waitFor();
+  return rankingShown(page);
 }
 
 story.before(async (ctx) => {
@@ -168,10 +160,7 @@ story('three participants join on their phones with the code', async (ctx) => {
     await page.getByTestId('join-code').fill(ctx.joinCode);
     await page.getByTestId('join-code').press('Enter');
     await page.waitForURL(new RegExp(`/j/${ctx.joinCode}$`));
-    await page.getByTestId('join-name').fill(who.name);
-    await page.getByTestId('join-organisation').fill(who.organisation);
-    await page.getByTestId('join-orgkind').selectOption(who.orgKind);
-    await page.getByTestId('join-submit').click();
+    await fillJoinForm(page, who);
     await page.getByTestId('note-input').waitFor();
     await ctx.facilitator.getByTestId('participant').filter({ hasText: who.name }).waitFor();
   }

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving, fillJoinForm, rankingShown } from '../helpers/browser.ts';
 
 const OPTIONS = ['Nära vård', 'Barn och unga', 'Kompetensförsörjning'];
 const FROM_SWOT = 'Psykisk hälsa';
@@ -59,17 +59,9 @@ async function vote(page: Page, text: string, delta: 1 | -1, leftAfter: number) 
 }
 
 async function ranking(page: Page) {
-  const rows = page.getByTestId('results').getByTestId('result-row');
-  await rows.first().waitFor();
+  await page.getByTestId('results').getByTestId('result-row').first().waitFor();
   await page.getByTestId('results').getByTestId('result-count').filter({ hasText: '4 prickar' }).waitFor();
-  const found = [];
-  for (const row of await rows.all())
-    found.push({
-      option: (await row.getByTestId('result-option').innerText()).trim(),
-      count: (await row.getByTestId('result-count').innerText()).trim(),
-      rank: (await row.getAttribute('data-rank')) ?? '',
-    });
-  return found;
+  return rankingShown(page);
 }
 
 story.before(async (ctx) => {
@@ -144,10 +136,7 @@ story('three participants join on their phones and see the options, but cannot a
   for (const [i, who] of PEOPLE.entries()) {
     const page = ctx.phones[i];
     await page.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
-    await page.getByTestId('join-name').fill(who.name);
-    await page.getByTestId('join-organisation').fill(who.organisation);
-    await page.getByTestId('join-orgkind').selectOption(who.orgKind);
-    await page.getByTestId('join-submit').click();
+    await fillJoinForm(page, who);
     await page.getByTestId('participant-board').getByRole('heading', { name: QUESTION }).waitFor();
     await page.getByTestId('note').filter({ hasText: FROM_SWOT }).waitFor();
     assert.is(await page.getByTestId('note-input').count(), 0, `${who.name} has no composer`);

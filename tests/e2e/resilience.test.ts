@@ -14,7 +14,7 @@ import { createServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
 
 const UNSAVED = 'Inte sparad än';
 const OFFLINE = 'Ingen anslutning.';
@@ -131,10 +131,7 @@ flaky.after(async (ctx) => {
 flaky('a participant who reloads is still the same participant, with their note still theirs', async (ctx) => {
   const page = ctx.page;
   await page.goto(ctx.joinUrl);
-  await page.getByTestId('join-name').fill('Anna Andersson');
-  await page.getByTestId('join-organisation').fill('Nybro kommun');
-  await page.getByTestId('join-orgkind').selectOption('kommun');
-  await page.getByTestId('join-submit').click();
+  await fillJoinForm(page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
   // The link's page carried what the code opens: no lookup of it on a weak line.
   assert.equal(ctx.requests.filter((url) => url.includes('/api/join/')), []);
   await post(ctx, 'Kort väg mellan kommun och region');

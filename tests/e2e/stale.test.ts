@@ -9,7 +9,7 @@ import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import type { Workshop } from '../../shared/workshop/model.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, PHONE } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, PHONE, fillJoinForm } from '../helpers/browser.ts';
 
 interface Ctx {
   srv: TestServer;
@@ -58,10 +58,7 @@ away.before(async (ctx) => {
   ctx.page = await ctx.phone.newPage();
   ctx.page.setDefaultTimeout(10_000);
   await ctx.page.goto(`${ctx.srv.url}/j/${ctx.created.joinCode}`);
-  await ctx.page.getByTestId('join-name').fill('Anna Andersson');
-  await ctx.page.getByTestId('join-organisation').fill('Nybro kommun');
-  await ctx.page.getByTestId('join-orgkind').selectOption('kommun');
-  await ctx.page.getByTestId('join-submit').click();
+  await fillJoinForm(ctx.page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
   await ctx.page.getByTestId('note-input').waitFor();
 });
 

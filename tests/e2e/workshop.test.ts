@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
 
 
 interface Ctx {
@@ -70,10 +70,7 @@ story('a participant on a phone joins with the code and posts a note', async (ct
   await page.getByTestId('join-code').fill(ctx.joinCode);
   await page.getByTestId('join-code').press('Enter');
   await page.waitForURL(new RegExp(`/j/${ctx.joinCode}$`));
-  await page.getByTestId('join-name').fill('Anna Andersson');
-  await page.getByTestId('join-organisation').fill('Nybro kommun');
-  await page.getByTestId('join-orgkind').selectOption('kommun');
-  await page.getByTestId('join-submit').click();
+  await fillJoinForm(page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
 
   await page.getByTestId('note-input').fill('Bra samverkan mellan kommun och region');
   await page.getByTestId('note-submit').click();

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The built client (`npm test` runs `vite build` before the browser tests). */
@@ -52,4 +52,31 @@ export function requestsLeaving(requests: string[], serverUrl: string): { networ
   const own = new URL(serverUrl).host;
   const network = requests.filter((url) => /^(https?|wss?):/.test(url));
   return { network, foreign: network.filter((url) => new URL(url).host !== own) };
+}
+
+/** Who joins in a story: what they type into the join form. */
+export interface JoiningPerson {
+  name: string;
+  organisation: string;
+  orgKind: string;
+}
+
+/** Fill in the join form on a phone and send it (with the mouse; keyboard.test.ts types its own). */
+export async function fillJoinForm(page: Page, who: JoiningPerson): Promise<void> {
+  await page.getByTestId('join-name').fill(who.name);
+  await page.getByTestId('join-organisation').fill(who.organisation);
+  await page.getByTestId('join-orgkind').selectOption(who.orgKind);
+  await page.getByTestId('join-submit').click();
+}
+
+/** The ranking a page shows, row by row: option, count and rank as on screen. */
+export async function rankingShown(page: Page): Promise<Array<{ option: string; count: string; rank: string }>> {
+  const found = [];
+  for (const row of await page.getByTestId('results').getByTestId('result-row').all())
+    found.push({
+      option: (await row.getByTestId('result-option').innerText()).trim(),
+      count: (await row.getByTestId('result-count').innerText()).trim(),
+      rank: (await row.getAttribute('data-rank')) ?? '',
+    });
+  return found;
 }
