@@ -1,6 +1,7 @@
 // What this browser remembers: participant tokens, facilitator keys, the last profile, the
 // language choice. localStorage can be missing or full (private mode): every access is guarded.
 import { nanoid } from 'nanoid';
+import type { JoinInfo } from '../../../shared/protocol.ts';
 import type { Language, OrgKind } from '../../../shared/workshop/model.ts';
 
 const PREFIX = 'verkstad:';
@@ -54,18 +55,30 @@ export function keysWith(prefix: string, storage = browserStorage()): string[] {
   return keys;
 }
 
-/** Whether this browser has been in the workshop before (a newcomer has no token yet). */
-export const hasParticipantToken = (workshopId: string) => readJson<string>(`${PREFIX}participant:${workshopId}`) !== null;
+const participantKey = (workshopId: string) => `${PREFIX}participant:${workshopId}`;
+const TOKEN = /^[A-Za-z0-9_-]{21,64}$/;
+const storedToken = (workshopId: string) => {
+  const known = readJson<string>(participantKey(workshopId));
+  return typeof known === 'string' && TOKEN.test(known) ? known : null;
+};
+
+/** Whether this browser has been in the workshop before (a newcomer has no usable token yet). */
+export const hasParticipantToken = (workshopId: string) => storedToken(workshopId) !== null;
 
 /** The participant's secret for a workshop, made once by this browser and kept. */
 export function participantToken(workshopId: string): string {
-  const key = `${PREFIX}participant:${workshopId}`;
-  const known = readJson<string>(key);
-  if (known && /^[A-Za-z0-9_-]{21,64}$/.test(known)) return known;
+  const known = storedToken(workshopId);
+  if (known) return known;
   const token = nanoid(24);
-  writeJson(key, token);
+  writeJson(participantKey(workshopId), token);
   return token;
 }
+
+const codeKey = (code: string) => `${PREFIX}code:${code}`;
+
+/** What a join code opened on this browser before: a reload needs no lookup (and works offline). */
+export const loadJoinInfo = (code: string) => readJson<JoinInfo>(codeKey(code));
+export const saveJoinInfo = (code: string, info: JoinInfo) => writeJson(codeKey(code), info);
 
 export interface Profile {
   name: string;
@@ -104,9 +117,9 @@ export const loadFacilitator = (id: string) => readJson<FacilitatorEntry>(facili
 export function forgetWorkshop(id: string, storage = browserStorage()): void {
   removeKey(facilitatorKey(id), storage);
   removeKey(`${BOARD_PREFIX}${id}`, storage);
-  removeKey(`${PREFIX}participant:${id}`, storage);
+  removeKey(participantKey(id), storage);
   for (const key of keysWith(`${PREFIX}outbox:${id}:`, storage)) removeKey(key, storage);
-  for (const key of keysWith(`${PREFIX}code:`, storage))
+  for (const key of keysWith(codeKey(''), storage))
     if (readJson<{ workshopId?: string }>(key, storage)?.workshopId === id) removeKey(key, storage);
 }
 
