@@ -42,7 +42,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { participantRate: 10, fa
  * lists every member, so theirs may be larger. Above `MAX_TRANSPORT_BYTES` (server.ts) the
  * transport itself closes the connection.
  */
-export const MAX_MESSAGE_BYTES = { participant: 16 * 1024, facilitator: 96 * 1024 } as const;
+const MAX_MESSAGE_BYTES = { participant: 16 * 1024, facilitator: 96 * 1024 } as const;
 
 /** JSON size in bytes, or Infinity for what cannot be measured (cycles cannot come over the wire). */
 function sizeOf(inputs: unknown[]): number {

@@ -104,7 +104,7 @@ export function readArchive(data: unknown): { ok: true; archive: ArchiveFile } |
 }
 
 /** Notes that are still to be done: every next step, and follow-ups not yet moved to "Klart". */
-export function openNextSteps(w: Pick<Meeting, 'activities' | 'notes'>): FollowUpItem[] {
+function openNextSteps(w: Pick<Meeting, 'activities' | 'notes'>): FollowUpItem[] {
   const notes = Object.values(w.notes).sort((a, b) => a.order - b.order);
   return w.activities
     .filter((a) => takesOwner(a.kind))
