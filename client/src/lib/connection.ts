@@ -123,14 +123,32 @@ export class Connection {
     return command;
   }
 
-  /** Join as a participant. Not queued: the answer decides what the page shows. */
+  /**
+   * Join as a participant. Not queued: the answer decides what the page shows. The join form
+   * shows while the first connection is still being made (a slow phone), so that is waited for.
+   */
   async join(request: JoinRequest): Promise<Ack<{ participant: Participant }>> {
-    if (!this.socket.connected) return { ok: false, error: 'internal', message: 'offline' };
+    if (!(await this.#firstConnection())) return { ok: false, error: 'internal', message: 'offline' };
     try {
       return await this.socket.timeout(this.#timeout).emitWithAck('join', request);
     } catch {
       return { ok: false, error: 'internal', message: 'timeout' };
     }
+  }
+
+  /** Whether the socket is connected, once a connection under way has succeeded or failed. */
+  #firstConnection(): Promise<boolean> {
+    const s = this.socket;
+    if (s.connected || !s.active) return Promise.resolve(s.connected);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        s.off('connect', done).off('connect_error', done);
+        resolve(s.connected);
+      };
+      const timer = setTimeout(done, this.#timeout);
+      s.once('connect', done).once('connect_error', done);
+    });
   }
 
   /** Ask for a fresh snapshot (e.g. after a gap in the sequence). */
