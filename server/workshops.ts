@@ -8,7 +8,7 @@ import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
-import { FACILITATOR_ID, type Actor, type ErrorCode, type Participant, type Workshop } from '../shared/workshop/model.ts';
+import { FACILITATOR_ID, newNote, type Actor, type ErrorCode, type Participant, type Workshop } from '../shared/workshop/model.ts';
 import type { EventStore } from './store/store.ts';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorCode; detail?: string };
@@ -59,19 +59,7 @@ export class Workshops {
     if (followUp) activities.unshift(followUp);
     const followUpNotes: WorkshopEvent[] = (input.followUp ?? []).map((item) => ({
       type: 'note.added',
-      note: {
-        id: nanoid(12),
-        activityId: followUp!.id,
-        columnId: 'open',
-        authorId: FACILITATOR_ID,
-        text: item.text,
-        roomId: null,
-        themeId: null,
-        owner: item.owner,
-        due: item.due,
-        createdAt,
-        updatedAt: createdAt,
-      },
+      note: newNote(followUp!, { id: nanoid(12), columnId: 'open', authorId: FACILITATOR_ID, ...item }, createdAt),
     }));
     for (let attempt = 0; ; attempt++) {
       const joinCode = newJoinCode();

@@ -3,7 +3,7 @@
 import type { Command } from '../schema.ts';
 import { makeActivity } from '../templates.ts';
 import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
-import { LIMITS, actorId, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
+import { LIMITS, actorId, newNote, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
 
@@ -241,21 +241,9 @@ function addNote(
   if (activity.kind === 'prioritise' && actor.role === 'participant') return refuse('forbidden', 'options');
   const room = noteRoom(activity, command.roomId, actor);
   if (!room.ok) return room;
-  const isAction = takesOwner(activity.kind);
+  const { noteId: id, columnId, text, rating, owner, due } = command;
   return accept({
     type: 'note.added',
-    note: {
-      id: command.noteId,
-      activityId: activity.id,
-      columnId: command.columnId,
-      authorId: author,
-      text: command.text,
-      roomId: room.roomId,
-      themeId: null,
-      ...(activity.kind === 'evaluation' && command.rating !== undefined && { rating: command.rating }),
-      ...(isAction && { owner: command.owner ?? '', due: command.due ?? '' }),
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    },
+    note: newNote(activity, { id, columnId, authorId: author, text, roomId: room.roomId, rating, owner, due }, ctx.now),
   });
 }

@@ -154,6 +154,35 @@ export interface Note {
   order: number;
 }
 
+/** What a new note is made of; the kind of its activity decides which extra fields it keeps. */
+export interface NoteInput {
+  id: string;
+  columnId: string;
+  authorId: string;
+  text: string;
+  roomId?: string | null;
+  rating?: number;
+  owner?: string;
+  due?: string;
+}
+
+/** A new note on an activity: owner and due on next steps, a rating on evaluations, in no group yet. */
+export function newNote(activity: Pick<Activity, 'id' | 'kind'>, input: NoteInput, now: number): Omit<Note, 'order'> {
+  return {
+    id: input.id,
+    activityId: activity.id,
+    columnId: input.columnId,
+    authorId: input.authorId,
+    text: input.text,
+    roomId: input.roomId ?? null,
+    themeId: null,
+    ...(activity.kind === 'evaluation' && input.rating !== undefined && { rating: input.rating }),
+    ...(takesOwner(activity.kind) && { owner: input.owner ?? '', due: input.due ?? '' }),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export interface Participant {
   id: string;
   name: string;
