@@ -12,7 +12,7 @@ import { exportSummary, isExportFormat } from './export/index.ts';
 import { joinPage, lookUpCode, readIndexHtml } from './joinPage.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
-import { originAllowed } from './origins.ts';
+import type { OriginCheck } from './origins.ts';
 import { securityHeaders } from './security.ts';
 import type { Workshops } from './workshops.ts';
 
@@ -23,8 +23,8 @@ export interface AppOptions {
   clientDir?: string;
   codeGuesses?: CodeGuessLimiter;
   trustProxy?: string | false;
-  /** ALLOWED_ORIGINS: browser origins besides the app's own that may create and delete. */
-  allowedOrigins?: readonly string[];
+  /** Which browser pages may create and delete (PUBLIC_URL, ALLOWED_ORIGINS; see origins.ts). */
+  originAllowed: OriginCheck;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -55,7 +55,7 @@ function origin(req: Request) {
 }
 
 export function createApp(options: AppOptions) {
-  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false, allowedOrigins } = options;
+  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false, originAllowed } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(publicUrl));
@@ -63,7 +63,7 @@ export function createApp(options: AppOptions) {
   if (trustProxy) app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   // A page of another site may not create or delete a workshop through a visitor's browser.
   app.use('/api', (req, res, next) => {
-    if (SAFE_METHODS.has(req.method) || originAllowed(req.get('origin'), req.get('host'), { publicUrl, allowedOrigins })) return next();
+    if (SAFE_METHODS.has(req.method) || originAllowed(req.get('origin'), req.get('host'))) return next();
     fail(res, 'forbidden');
   });
   app.use(express.json({ limit: '64kb' }));

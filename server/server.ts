@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createApp } from './app.ts';
 import type { CodeGuessLimiter } from './limits.ts';
-import { requestOriginAllowed } from './origins.ts';
+import { originCheck } from './origins.ts';
 import { attachRealtime, type Io, type RealtimeLimits } from './realtime.ts';
 import type { EventStore } from './store/store.ts';
 import { Workshops } from './workshops.ts';
@@ -41,13 +41,15 @@ export interface VerkstadServer {
 export function createServer(options: ServerOptions): VerkstadServer {
   const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays, allowedOrigins } = options;
   const workshops = new Workshops(store, { now, retentionDays });
-  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, allowedOrigins }));
+  // One check for the API's writes and the socket's handshake.
+  const originAllowed = originCheck({ publicUrl, allowedOrigins });
+  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, originAllowed }));
   const io: Io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: MAX_TRANSPORT_BYTES,
     perMessageDeflate: false,
     // A page of another site may not open a socket here in a visitor's browser (origins.ts).
-    allowRequest: (req, callback) => callback(null, requestOriginAllowed(req, { publicUrl, allowedOrigins })),
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host)),
   });
   // Memory: engine.io keeps every connection's handshake request (the IncomingMessage, with
   // its headers and parser state) for as long as the connection lives. Nothing reads it after
