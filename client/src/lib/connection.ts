@@ -151,11 +151,6 @@ export class Connection {
     });
   }
 
-  /** Ask for a fresh snapshot (e.g. after a gap in the sequence). */
-  sync(): void {
-    if (this.socket.connected) this.socket.emit('sync', () => {});
-  }
-
   #wire(): void {
     const s = this.socket;
     s.on('connect', () => {

@@ -411,14 +411,9 @@ export class WorkshopState extends Toolkit {
   #onEvents(events: Sequenced[]): void {
     let state = this.workshop;
     if (!state) return;
-    for (const { seq, event } of events) {
-      if (seq > state.seq + 1) {
-        // A gap: something was missed. Ask for the whole picture instead of guessing.
-        this.#connection.sync();
-        break;
-      }
-      state = apply(state, event, seq);
-    }
+    // A gap in seq is an event this viewer may not see (docs/protocol.md §6.3): one connection
+    // loses nothing, and a reconnect catches up from `since`. So a gap never asks for a snapshot.
+    for (const { seq, event } of events) state = apply(state, event, seq);
     this.workshop = state;
     i18n.workshopLanguage = state.language;
     this.live = true;
