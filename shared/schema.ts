@@ -1,13 +1,18 @@
 // Valibot schemas for everything a client may send. All validation of the wire lives here.
 import * as v from 'valibot';
+import type { InvalidDetail } from './protocol.ts';
 import { ACTIVITY_KINDS, ASSIGNMENTS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
+
+// Custom checks' messages, told apart by `parse` to say why in the reader's language.
+const RESERVED = 'must not be a reserved name';
+const DISTINCT = 'column ids must differ';
 
 /** Client-made ids (nanoid and friends): url-safe, short, never a prototype key. */
 export const Id = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be an id of 6–40 url-safe characters'),
   // `state.notes[id]` must never find Object.prototype ("constructor", "__proto__", …).
-  v.check((id) => !(id in Object.prototype), 'must not be a reserved name'),
+  v.check((id) => !(id in Object.prototype), RESERVED),
 );
 const ColumnId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a column id'));
 
@@ -46,7 +51,7 @@ export const ActivityDraft = v.strictObject({
     v.pipe(
       Columns,
       // activity.update's columns are checked by decide; a new workshop's here.
-      v.check((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'column ids must differ'),
+      v.check((cs) => new Set(cs.map((c) => c.id)).size === cs.length, DISTINCT),
     ),
   ),
   anonymous: v.optional(v.boolean()),
@@ -87,6 +92,7 @@ export const JoinRequest = v.strictObject({
   orgKind: OrgKind,
 });
 export type JoinRequest = v.InferOutput<typeof JoinRequest>;
+export type JoinRequestInput = v.InferInput<typeof JoinRequest>;
 
 const Dots = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.dots));
 const Rating = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5));
@@ -211,7 +217,60 @@ export const Command = v.variant('type', [
 export type Command = v.InferOutput<typeof Command>;
 export type CommandType = Command['type'];
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
+/** Why a field failed, for the message (`invalid.<reason>` in the dictionaries). */
+export type InvalidReason =
+  | 'missing'
+  | 'type'
+  | 'choice'
+  | 'empty'
+  | 'too_long'
+  | 'too_many'
+  | 'format'
+  | 'range'
+  | 'reserved'
+  | 'duplicate'
+  | 'unknown_key';
+
+/** What was wrong with an input: `detail` goes on the wire, the rest into the message. */
+export interface Invalid {
+  detail: InvalidDetail;
+  reason: InvalidReason;
+  /** The bound a `too_long` or `too_many` broke. */
+  max?: number;
+  /** Valibot's own words, in English, for logs and developers. */
+  issue: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | ({ ok: false } & Invalid);
+
+type Issue = v.BaseIssue<unknown>;
+
+function reasonOf(issue: Issue): InvalidReason {
+  if (issue.type === 'strict_object' && issue.expected === 'never') return 'unknown_key';
+  if (issue.kind === 'schema' && issue.input === undefined) return 'missing';
+  switch (issue.type) {
+    case 'variant':
+      // Without a path the input was no object to look for a `type` in.
+      return issue.path?.length ? 'choice' : 'type';
+    case 'picklist':
+    case 'literal':
+      return 'choice';
+    case 'min_length':
+      return 'empty';
+    case 'max_length':
+      return typeof issue.input === 'string' ? 'too_long' : 'too_many';
+    case 'integer':
+    case 'min_value':
+    case 'max_value':
+      return 'range';
+    case 'check':
+      return issue.message === RESERVED ? 'reserved' : issue.message === DISTINCT ? 'duplicate' : 'format';
+    case 'regex':
+      return 'format';
+    default:
+      return 'type';
+  }
+}
 
 /** Validate untrusted input; never throws. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): Parsed<v.InferOutput<S>> {
@@ -219,10 +278,21 @@ export function parse<S extends v.GenericSchema>(schema: S, input: unknown): Par
     const result = v.safeParse(schema, input);
     if (result.success) return { ok: true, value: result.output };
     const issue = result.issues[0];
-    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-    return { ok: false, detail: path ? `${path}: ${issue.message}` : issue.message };
+    const reason = reasonOf(issue);
+    const path = issue.path?.map((p) => String(p.key)) ?? [];
+    // An unknown key is not a field the client may send: the object holding it is at fault.
+    const keys = reason === 'unknown_key' ? path.slice(0, -1) : path;
+    const max = reason === 'too_long' || reason === 'too_many' ? Number(issue.requirement) : undefined;
+    return {
+      ok: false,
+      // The schemas' keys are the fields of `FieldPath`; no path means the input as a whole.
+      detail: keys.length ? (keys.join('.') as FieldPath) : 'payload',
+      reason,
+      ...(max !== undefined && { max }),
+      issue: path.length ? `${path.join('.')}: ${issue.message}` : issue.message,
+    };
   } catch {
-    return { ok: false, detail: 'unreadable input' };
+    return { ok: false, detail: 'payload', reason: 'type', issue: 'unreadable input' };
   }
 }
 
@@ -236,3 +306,36 @@ export const HandshakeAuth = v.object({
   participantToken: v.optional(Token),
   since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
+
+/**
+ * `POST /api/workshops/:id/breakout-preview`: a split into `rooms` (how many, or their names),
+ * or into rooms of about `size` people, as the facilitator's page deals it.
+ */
+export const BreakoutPreviewRequest = v.pipe(
+  v.strictObject({
+    activityId: Id,
+    assignment: v.picklist(ASSIGNMENTS),
+    rooms: v.optional(
+      v.union([
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.rooms)),
+        v.pipe(v.array(text(LIMITS.shortText)), v.minLength(1), v.maxLength(LIMITS.rooms)),
+      ]),
+    ),
+    size: v.optional(Count),
+    /** The page deals with `Date.now()`; any whole number gives its own split. */
+    seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER))),
+  }),
+  v.forward(
+    v.check((r) => (r.rooms === undefined) !== (r.size === undefined), 'give either rooms or size'),
+    ['rooms'],
+  ),
+);
+export type BreakoutPreviewRequest = v.InferOutput<typeof BreakoutPreviewRequest>;
+
+type KeysOf<T> = T extends unknown ? Extract<keyof T, string> : never;
+/** Every field a client sends, in a command, a join, the handshake or an HTTP body. */
+export type Field =
+  | KeysOf<Command | JoinRequest | CreateWorkshop | v.InferOutput<typeof HandshakeAuth> | BreakoutPreviewRequest>
+  | 'confirmTitle';
+/** A field, or a path inside one (`rooms.2.videoUrl`): `invalid`'s detail for a schema failure. */
+export type FieldPath = Field | `${Field}.${string}`;

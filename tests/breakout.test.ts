@@ -287,7 +287,7 @@ breakout('the time left, from serverNow, agrees across phones within a second, a
   const late = new TestClient(ctx.srv.url, { workshopId: ctx.created.id, participantToken: nanoid(24) });
   listen(late);
   await connect(ctx, late);
-  const joined = (await late.socket.timeout(3000).emitWithAck('join', { token: late.auth.participantToken, ...LATECOMER })) as Ack<{ participant: Participant }>;
+  const joined = (await late.socket.timeout(3000).emitWithAck('join', { token: late.auth.participantToken!, ...LATECOMER })) as Ack<{ participant: Participant }>;
   if (!joined.ok) throw new Error(joined.error);
   await late.until((s) => !!s.participants[joined.data.participant.id] && !!s.timer);
   const phones = [...hall.audience, late];

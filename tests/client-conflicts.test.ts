@@ -12,22 +12,22 @@ const it = suite('conflicts after being away');
 
 it('an edit of a deleted note gives the text back; other changes of it say it is gone', () => {
   assert.is(
-    conflictText(cmd({ type: 'note.edit', noteId: 'note-1', text: 'Min nya text' }), 'not_found', 'note', t),
+    conflictText(cmd({ type: 'note.edit', noteId: 'note-1', text: 'Min nya text' }), { error: 'not_found', detail: 'note' }, t),
     'Lappen du ändrade har tagits bort medan du var borta. Det du skrev: ”Min nya text”',
   );
   for (const type of ['note.move', 'note.delete'])
-    assert.is(conflictText(cmd({ type, noteId: 'note-1', columnId: 's' }), 'not_found', 'note', t), 'Lappen har redan tagits bort.');
+    assert.is(conflictText(cmd({ type, noteId: 'note-1', columnId: 's' }), { error: 'not_found', detail: 'note' }, t), 'Lappen har redan tagits bort.');
   // A missing activity or column is not this conflict: the plain error text says it.
-  assert.is(conflictText(cmd({ type: 'note.move', noteId: 'note-1', columnId: 's' }), 'not_found', 'column', t), null);
+  assert.is(conflictText(cmd({ type: 'note.move', noteId: 'note-1', columnId: 's' }), { error: 'not_found', detail: 'column' }, t), null);
 });
 
 it('a dot that arrives after the vote closed or its option went is explained; taking one back is not', () => {
   const dot = (delta: number) => cmd({ type: 'vote.cast', activityId: 'act-1', optionId: 'opt-1', delta });
-  assert.match(conflictText(dot(1), 'voting_closed', undefined, t)!, /röstningen stängdes/);
-  assert.match(conflictText(dot(1), 'not_found', 'voting', t)!, /röstningen stängdes/);
-  assert.match(conflictText(dot(1), 'not_found', 'option', t)!, /alternativet finns inte längre/);
-  assert.is(conflictText(dot(-1), 'voting_closed', undefined, t), null);
-  assert.is(conflictText(dot(1), 'no_dots_left', undefined, t), null);
+  assert.match(conflictText(dot(1), { error: 'voting_closed' }, t)!, /röstningen stängdes/);
+  assert.match(conflictText(dot(1), { error: 'not_found', detail: 'voting' }, t)!, /röstningen stängdes/);
+  assert.match(conflictText(dot(1), { error: 'not_found', detail: 'option' }, t)!, /alternativet finns inte längre/);
+  assert.is(conflictText(dot(-1), { error: 'voting_closed' }, t), null);
+  assert.is(conflictText(dot(1), { error: 'no_dots_left' }, t), null);
 });
 
 it.run();

@@ -3,7 +3,7 @@
 import { nanoid } from 'nanoid';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CreatedWorkshop } from '../shared/protocol.ts';
+import type { Command, CreatedWorkshop } from '../shared/protocol.ts';
 import { notesOf } from '../shared/workshop/model.ts';
 import { TestClient, createWorkshop, facilitator, participant } from './helpers/clients.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
@@ -333,7 +333,7 @@ bad('malformed commands get an error ack and change nothing', async (ctx) => {
     JSON.parse('{"id":"cmd-bad-7","type":"note.add","noteId":"note-x7","activityId":"a","columnId":"s","text":"ok","__proto__":{"x":1}}'),
   ];
   for (const input of cases) {
-    const ack = (await anna.socket.timeout(3000).emitWithAck('command', input)) as { ok: boolean; error?: string; message?: string };
+    const ack = (await anna.socket.timeout(3000).emitWithAck('command', input as Command)) as { ok: boolean; error?: string; message?: string };
     assert.is(ack.ok, false, JSON.stringify(input));
     assert.is(ack.error, 'invalid', JSON.stringify(input));
     assert.ok((ack.message ?? '').length > 5);

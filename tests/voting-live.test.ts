@@ -398,7 +398,7 @@ live('the timer’s time left, from serverNow, agrees on every screen within a s
   ctx.clients.push(late);
   listen(late);
   await late.connected();
-  const joined = (await late.socket.timeout(3000).emitWithAck('join', { token: late.auth.participantToken, ...LATECOMER })) as Ack<{ participant: Participant }>;
+  const joined = (await late.socket.timeout(3000).emitWithAck('join', { token: late.auth.participantToken!, ...LATECOMER })) as Ack<{ participant: Participant }>;
   assert.ok(joined.ok);
   away.socket.connect();
   const screens = [f, ...hall.audience, late];

@@ -2,7 +2,7 @@
 // here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
 import type { Command } from '../schema.ts';
 import { makeActivity } from '../templates.ts';
-import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
+import { accept, emptiedColumn, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import { LIMITS, actorId, newNote, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
@@ -50,7 +50,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     const me = state.participants[actor.participantId];
     if (!me) return refuse('not_joined');
     if (me.removed) return refuse('removed');
-    if (FACILITATOR_ONLY.has(command.type)) return refuse('forbidden', command.type);
+    if (FACILITATOR_ONLY.has(command.type)) return refuse('forbidden', 'facilitator_only');
     if (state.status === 'closed') return refuse('closed');
   }
   switch (command.type) {
@@ -63,22 +63,20 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     case 'workshop.reopen':
       return state.status === 'open' ? accept() : accept({ type: 'workshop.reopened' });
     case 'activity.add': {
-      if (state.activities.some((a) => a.id === command.activityId)) return refuse('exists');
-      if (state.activities.length >= LIMITS.activities) return refuse('limit');
+      if (state.activities.some((a) => a.id === command.activityId)) return refuse('exists', 'activity');
+      if (state.activities.length >= LIMITS.activities) return refuse('limit', 'activities');
       const activity = makeActivity(command.activityId, command.kind, state.language, command);
       const index = command.index ?? state.activities.length;
       return accept({ type: 'activity.added', activity, index: Math.min(index, state.activities.length) });
     }
     case 'activity.update': {
       const activity = findActivity(state, command.activityId);
-      if (!activity) return refuse('not_found');
+      if (!activity) return refuse('not_found', 'activity');
       if (command.columns) {
         const ids = new Set(command.columns.map((c) => c.id));
-        if (ids.size !== command.columns.length) return refuse('invalid', 'columns: duplicate id');
-        const emptied = activity.columns.find(
-          (c) => !ids.has(c.id) && notesIn(state, activity.id).some((n) => n.columnId === c.id),
-        );
-        if (emptied) return refuse('column_not_empty', emptied.title);
+        if (ids.size !== command.columns.length) return refuse('invalid', 'duplicate_columns');
+        // Which column: the client knows what it left out (see emptiedColumn).
+        if (emptiedColumn(state, activity, command.columns)) return refuse('column_not_empty');
       }
       const { title, columns, anonymous, hidden, summary } = command;
       const change = changed(activity, { title, columns, anonymous, hidden, summary });
@@ -87,22 +85,22 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     }
     case 'activity.move': {
       const from = state.activities.findIndex((a) => a.id === command.activityId);
-      if (from < 0) return refuse('not_found');
+      if (from < 0) return refuse('not_found', 'activity');
       const index = Math.min(command.index, state.activities.length - 1);
       if (index === from) return accept();
       return accept({ type: 'activity.moved', activityId: command.activityId, index });
     }
     case 'activity.remove':
-      if (!findActivity(state, command.activityId)) return refuse('not_found');
+      if (!findActivity(state, command.activityId)) return refuse('not_found', 'activity');
       return accept({ type: 'activity.removed', activityId: command.activityId });
     case 'activity.focus':
       if (command.activityId !== null && !findActivity(state, command.activityId))
-        return refuse('not_found');
+        return refuse('not_found', 'activity');
       if (command.activityId === state.currentActivityId) return accept();
       return accept({ type: 'activity.focused', activityId: command.activityId });
     case 'activity.lock': {
       const activity = findActivity(state, command.activityId);
-      if (!activity) return refuse('not_found');
+      if (!activity) return refuse('not_found', 'activity');
       if (activity.locked === command.locked) return accept();
       return accept({ type: 'activity.locked', activityId: activity.id, locked: command.locked });
     }
@@ -181,7 +179,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return decideRooms(state, command, actor, ctx);
     case 'participant.remove': {
       const p = state.participants[command.participantId];
-      if (!p) return refuse('not_found');
+      if (!p) return refuse('not_found', 'participant');
       return p.removed ? accept() : accept({ type: 'participant.removed', participantId: p.id });
     }
   }
@@ -205,14 +203,14 @@ function notesIn(state: Workshop, activityId: string): Note[] {
 /** A participant writes only on the current, unlocked activity; a facilitator anywhere. */
 function mayWrite(state: Workshop, activity: Activity, actor: Actor): Decision | null {
   if (actor.role === 'facilitator') return null;
-  if (state.currentActivityId !== activity.id) return refuse('not_current');
+  if (state.currentActivityId !== activity.id) return refuse('not_current', 'activity');
   if (activity.locked) return refuse('locked');
   return null;
 }
 
 function mayChangeNote(state: Workshop, note: Note | undefined, actor: Actor): Decision | null {
   if (!note) return refuse('not_found', 'note');
-  if (actor.role === 'participant' && note.authorId !== actor.participantId) return refuse('forbidden');
+  if (actor.role === 'participant' && note.authorId !== actor.participantId) return refuse('forbidden', 'note');
   const activity = findActivity(state, note.activityId);
   return activity ? mayWrite(state, activity, actor) : refuse('not_found', 'activity');
 }
@@ -229,7 +227,7 @@ function addNote(
   if (denied) return denied;
   if (!activity.columns.some((c) => c.id === command.columnId)) return refuse('not_found', 'column');
   if (state.notes[command.noteId]) return refuse('exists', 'note');
-  if (Object.keys(state.notes).length >= LIMITS.notesPerWorkshop) return refuse('limit');
+  if (Object.keys(state.notes).length >= LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
   const author = actorId(actor);
   if (
     activity.kind === 'evaluation' &&

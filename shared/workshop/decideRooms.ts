@@ -1,7 +1,7 @@
 // The rules of breakout rooms, the timer and announcements: the part of `decide` that runs a
 // workshop in small groups. Same contract as decide.ts: guard clauses, refusals as values.
 import type { Command } from '../schema.ts';
-import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
+import { accept, findActivity, refuse, type DecideContext, type Decision, type Refusal } from './decision.ts';
 import type { WorkshopEvent } from './events.ts';
 import { roomOf, type Activity, type Actor, type Breakout, type Room, type Timer, type Workshop } from './model.ts';
 import { placeLateJoiner } from './rooms.ts';
@@ -22,21 +22,21 @@ export function decideRooms(state: Workshop, command: RoomCommand, actor: Actor,
       return accept({ type: 'breakout.closed', activityId: activity.id, at: ctx.now });
     }
     case 'room.join': {
-      if (actor.role !== 'participant') return refuse('forbidden', command.type);
+      if (actor.role !== 'participant') return refuse('forbidden', 'participant_only');
       const found = findRoom(state, command.activityId, command.roomId);
-      if ('error' in found) return refuse(found.error, found.detail);
+      if ('error' in found) return found;
       const { breakout, room } = found;
-      if (!breakout.open) return refuse('not_current');
-      if (breakout.assignment !== 'selfSelect') return refuse('forbidden', command.type);
+      if (!breakout.open) return refuse('not_current', 'breakout');
+      if (breakout.assignment !== 'selfSelect') return refuse('forbidden', 'assignment');
       if (room.members.includes(actor.participantId)) return accept();
       if (breakout.cap !== null && room.members.length >= breakout.cap) return refuse('room_full');
       return accept({ type: 'room.joined', activityId: command.activityId, roomId: room.id, participantId: actor.participantId });
     }
     case 'room.move': {
       const found = findRoom(state, command.activityId, command.roomId);
-      if ('error' in found) return refuse(found.error, found.detail);
+      if ('error' in found) return found;
       // After closing, the rooms are the record of who was where: they no longer change.
-      if (!found.breakout.open) return refuse('not_current');
+      if (!found.breakout.open) return refuse('not_current', 'breakout');
       const p = state.participants[command.participantId];
       if (!p || p.removed) return refuse('not_found', 'participant');
       if (found.room.members.includes(p.id)) return accept();
@@ -44,15 +44,15 @@ export function decideRooms(state: Workshop, command: RoomCommand, actor: Actor,
     }
     case 'room.update': {
       const found = findRoom(state, command.activityId, command.roomId);
-      if ('error' in found) return refuse(found.error, found.detail);
+      if ('error' in found) return found;
       const { room } = found;
       const { name, reporterId, videoUrl, summary } = command;
       if (actor.role === 'participant') {
         // The reporter writes the room's summary; everything else is the facilitator's.
         const onlySummary = name === undefined && reporterId === undefined && videoUrl === undefined;
-        if (room.reporterId !== actor.participantId || !onlySummary) return refuse('forbidden', command.type);
+        if (room.reporterId !== actor.participantId || !onlySummary) return refuse('forbidden', 'reporter');
       }
-      if (reporterId && !room.members.includes(reporterId)) return refuse('invalid', 'reporterId: not a member of the room');
+      if (reporterId && !room.members.includes(reporterId)) return refuse('invalid', 'reporter_not_member');
       const change = Object.fromEntries(
         Object.entries({ name, reporterId, videoUrl, summary }).filter(
           ([key, value]) => value !== undefined && value !== room[key as keyof Room],
@@ -79,23 +79,23 @@ export function decideRooms(state: Workshop, command: RoomCommand, actor: Actor,
 function openRooms(state: Workshop, command: Extract<Command, { type: 'breakout.open' }>, ctx: DecideContext): Decision {
   const activity = findActivity(state, command.activityId);
   if (!activity) return refuse('not_found', 'activity');
-  if (state.currentActivityId !== activity.id) return refuse('not_current');
+  if (state.currentActivityId !== activity.id) return refuse('not_current', 'activity');
   if (state.activities.some((a) => a.breakout?.open)) return refuse('breakout_open');
   if (activity.breakout) return refuse('exists', 'breakout');
   const roomIds = new Set(command.rooms.map((r) => r.id));
-  if (roomIds.size !== command.rooms.length) return refuse('invalid', 'rooms: duplicate id');
+  if (roomIds.size !== command.rooms.length) return refuse('invalid', 'duplicate_rooms');
   // Visibility goes by room id: a reused id would hide an earlier breakout's report-back.
   if (state.activities.some((a) => a.breakout?.rooms.some((r) => roomIds.has(r.id)))) return refuse('exists', 'room');
   const placed = new Set<string>();
   for (const draft of command.rooms) {
     for (const id of draft.members) {
       const p = state.participants[id];
-      if (!p || p.removed) return refuse('invalid', `rooms: unknown participant ${id}`);
-      if (placed.has(id)) return refuse('invalid', `rooms: ${id} is in two rooms`);
+      if (!p || p.removed) return refuse('invalid', 'unknown_member');
+      if (placed.has(id)) return refuse('invalid', 'member_twice');
       placed.add(id);
     }
     if (draft.reporterId && !draft.members.includes(draft.reporterId))
-      return refuse('invalid', 'rooms: the reporter must be a member');
+      return refuse('invalid', 'reporter_not_member');
   }
   const rooms: Room[] = command.rooms.map((r) => ({
     id: r.id,
@@ -122,15 +122,11 @@ function openRooms(state: Workshop, command: Extract<Command, { type: 'breakout.
   return accept({ type: 'breakout.opened', activityId: activity.id, breakout });
 }
 
-function findRoom(
-  state: Workshop,
-  activityId: string,
-  roomId: string,
-): { breakout: Breakout; room: Room } | { error: 'not_found'; detail: string } {
+function findRoom(state: Workshop, activityId: string, roomId: string): { breakout: Breakout; room: Room } | Refusal {
   const breakout = findActivity(state, activityId)?.breakout;
-  if (!breakout) return { error: 'not_found', detail: 'breakout' };
+  if (!breakout) return refuse('not_found', 'breakout');
   const room = breakout.rooms.find((r) => r.id === roomId);
-  return room ? { breakout, room } : { error: 'not_found', detail: 'room' };
+  return room ? { breakout, room } : refuse('not_found', 'room');
 }
 
 /** The events that put a newly joined participant in a room, if a breakout is open. */
@@ -147,18 +143,16 @@ export function noteRoom(
   activity: Activity,
   requested: string | null | undefined,
   actor: Actor,
-): { ok: true; roomId: string | null } | { ok: false; error: 'no_room' | 'forbidden' | 'not_found'; detail?: string } {
+): { ok: true; roomId: string | null } | Refusal {
   const breakout = activity.breakout;
   if (actor.role === 'facilitator') {
     if (!requested) return { ok: true, roomId: null };
-    return breakout?.rooms.some((r) => r.id === requested)
-      ? { ok: true, roomId: requested }
-      : { ok: false, error: 'not_found', detail: 'room' };
+    return breakout?.rooms.some((r) => r.id === requested) ? { ok: true, roomId: requested } : refuse('not_found', 'room');
   }
-  if (!breakout?.open) return requested ? { ok: false, error: 'forbidden', detail: 'room' } : { ok: true, roomId: null };
+  if (!breakout?.open) return requested ? refuse('forbidden', 'room') : { ok: true, roomId: null };
   const mine = roomOf(breakout, actor.participantId);
-  if (!mine) return { ok: false, error: 'no_room' };
-  if (requested && requested !== mine.id) return { ok: false, error: 'forbidden', detail: 'room' };
+  if (!mine) return refuse('no_room');
+  if (requested && requested !== mine.id) return refuse('forbidden', 'room');
   return { ok: true, roomId: mine.id };
 }
 

@@ -25,7 +25,7 @@ export function decideVoting(state: Workshop, command: VotingCommand, actor: Act
     case 'theme.create': {
       if (!findActivity(state, command.activityId)) return refuse('not_found', 'activity');
       if (state.themes[command.themeId]) return refuse('exists', 'theme');
-      if (Object.keys(state.themes).length >= LIMITS.themes) return refuse('limit');
+      if (Object.keys(state.themes).length >= LIMITS.themes) return refuse('limit', 'themes');
       const notes = command.noteIds.map((id) => state.notes[id]);
       if (notes.some((n) => !n || n.activityId !== command.activityId)) return refuse('not_found', 'note');
       const theme = { id: command.themeId, activityId: command.activityId, name: command.name };
@@ -79,7 +79,7 @@ export function decideVoting(state: Workshop, command: VotingCommand, actor: Act
 }
 
 function castVote(state: Workshop, command: Extract<Command, { type: 'vote.cast' }>, actor: Actor): Decision {
-  if (actor.role !== 'participant') return refuse('forbidden', 'facilitators do not vote');
+  if (actor.role !== 'participant') return refuse('forbidden', 'participant_only');
   const activity = findActivity(state, command.activityId);
   const voting = activity?.voting;
   if (!activity || !voting) return refuse('not_found', 'voting');
@@ -135,6 +135,6 @@ function importOptions(state: Workshop, command: Extract<Command, { type: 'optio
         updatedAt: ctx.now,
       },
     }));
-  if (Object.keys(state.notes).length + events.length > LIMITS.notesPerWorkshop) return refuse('limit');
+  if (Object.keys(state.notes).length + events.length > LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
   return accept(...events);
 }

@@ -1,18 +1,28 @@
 // What a decision is, and the small helpers every part of `decide` shares.
+import type { DetailOf } from '../protocol.ts';
 import type { WorkshopEvent } from './events.ts';
-import type { Activity, ErrorCode, Workshop } from './model.ts';
+import type { Activity, Column, ErrorCode, Workshop } from './model.ts';
 
-export type Decision =
-  | { ok: true; events: WorkshopEvent[] }
-  | { ok: false; error: ErrorCode; detail?: string };
+/** A refusal as a value: its code, and what `detail` may say with that code (protocol.ts). */
+export type Refusal = { [C in ErrorCode]: { ok: false; error: C; detail?: DetailOf<C> } }[ErrorCode];
+
+export type Decision = { ok: true; events: WorkshopEvent[] } | Refusal;
 
 export interface DecideContext {
   now: number;
 }
 
-export const refuse = (error: ErrorCode, detail?: string): Decision => ({ ok: false, error, detail });
+export const refuse = <C extends ErrorCode>(error: C, detail?: DetailOf<C>): Refusal =>
+  ({ ok: false, error, ...(detail !== undefined && { detail }) }) as Refusal;
 export const accept = (...events: WorkshopEvent[]): Decision => ({ ok: true, events });
 
 export function findActivity(state: Workshop, id: string): Activity | undefined {
   return state.activities.find((a) => a.id === id);
+}
+
+/** The first column `columns` would drop that still holds notes: why `column_not_empty`. */
+export function emptiedColumn(state: Workshop, activity: Activity, columns: readonly Column[]): Column | undefined {
+  const kept = new Set(columns.map((c) => c.id));
+  const holding = new Set(Object.values(state.notes).filter((n) => n.activityId === activity.id).map((n) => n.columnId));
+  return activity.columns.find((c) => !kept.has(c.id) && holding.has(c.id));
 }

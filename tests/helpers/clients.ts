@@ -10,7 +10,7 @@ import {
   type HandshakeAuth,
   type ServerToClientEvents,
 } from '../../shared/protocol.ts';
-import type { CreateWorkshop } from '../../shared/schema.ts';
+import type { Command, CreateWorkshop } from '../../shared/schema.ts';
 import { apply } from '../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../shared/workshop/events.ts';
 import type { OrgKind, Participant, Workshop } from '../../shared/workshop/model.ts';
@@ -58,7 +58,7 @@ export class TestClient {
 
   /** Send a command with a fresh id (or the given one) and wait for its ack. */
   command(command: Record<string, unknown>, id = nanoid()): Promise<Ack<{ seq: number }>> {
-    return this.socket.timeout(5000).emitWithAck('command', { id, ...command }) as Promise<Ack<{ seq: number }>>;
+    return this.socket.timeout(5000).emitWithAck('command', { id, ...command } as Command) as Promise<Ack<{ seq: number }>>;
   }
 
   /** Wait until the folded state satisfies `check`. */

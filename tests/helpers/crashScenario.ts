@@ -232,7 +232,7 @@ class Bot {
   async post(note: SentNote, opts: { ackTimeoutMs: number; dropRate: number }, deadline: Deadline): Promise<void> {
     const command = {
       id: note.commandId,
-      type: 'note.add',
+      type: 'note.add' as const,
       noteId: note.noteId,
       activityId: this.activityId,
       columnId: 'q1',

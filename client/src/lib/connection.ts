@@ -7,6 +7,9 @@ import {
   PROTOCOL_VERSION,
   type Ack,
   type ClientToServerEvents,
+  type CommandAck,
+  type JoinAck,
+  type Refused,
   type Command,
   type HandshakeAuth,
   type Presence,
@@ -16,7 +19,7 @@ import {
 } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
-import type { ErrorCode, Participant } from '../../../shared/workshop/model.ts';
+import type { ErrorCode } from '../../../shared/workshop/model.ts';
 import { Outbox } from './outbox.ts';
 import { outboxPrefix } from './storage.ts';
 
@@ -42,8 +45,8 @@ export interface ConnectionListener {
   outbox(pending: Command[]): void;
   /** The server applied a command; its events have (or will have) this sequence number. */
   accepted(command: Command, seq: number): void;
-  /** The server refused a command; it left the outbox. */
-  rejected(command: Command, error: ErrorCode, message: string, detail?: string): void;
+  /** The server refused a command; it left the outbox. `refusal.detail` narrows by its code. */
+  rejected(command: Command, refusal: Refused): void;
 }
 
 export interface ConnectionOptions {
@@ -127,7 +130,7 @@ export class Connection {
    * Join as a participant. Not queued: the answer decides what the page shows. The join form
    * shows while the first connection is still being made (a slow phone), so that is waited for.
    */
-  async join(request: JoinRequest): Promise<Ack<{ participant: Participant }>> {
+  async join(request: JoinRequest): Promise<Ack<JoinAck>> {
     if (!(await this.#firstConnection())) return { ok: false, error: 'internal', message: 'offline' };
     try {
       return await this.socket.timeout(this.#timeout).emitWithAck('join', request);
@@ -193,7 +196,7 @@ export class Connection {
       if (this.#inFlight.has(command.id)) continue;
       this.#inFlight.add(command.id);
       const generation = this.#generation;
-      this.socket.timeout(this.#timeout).emit('command', command, (err: Error | null, ack?: Ack<{ seq: number }>) => {
+      this.socket.timeout(this.#timeout).emit('command', command, (err: Error | null, ack?: Ack<CommandAck>) => {
         if (generation !== this.#generation) return; // a reconnect already resent it
         this.#inFlight.delete(command.id);
         if (err || !ack || (!ack.ok && RETRYABLE.has(ack.error))) {
@@ -204,7 +207,7 @@ export class Connection {
         if (!this.#outbox.remove(command.id)) return;
         this.#listener.outbox(this.pending);
         if (ack.ok) this.#listener.accepted(command, ack.data.seq);
-        else this.#listener.rejected(command, ack.error, ack.message, ack.detail);
+        else this.#listener.rejected(command, ack);
       });
     }
   }

@@ -4,6 +4,8 @@
 // download small.
 import { untrack } from 'svelte';
 import { sv, type MessageKey } from '../../../shared/i18n/sv.ts';
+import type { Detail } from '../../../shared/protocol.ts';
+import { refusalMessage } from '../../../shared/refusal.ts';
 import type { ErrorCode, Language } from '../../../shared/workshop/model.ts';
 import { loadLanguage, saveLanguage } from './storage.ts';
 
@@ -137,8 +139,12 @@ export function refusalText(error: ErrorCode): string {
   return t('conn.noAccess');
 }
 
-/** A refusal in the UI language; `invalid` keeps the server's detail. */
-export function errorText(error: ErrorCode | 'network', message?: string, detail?: string): string {
+/**
+ * A refusal in the UI language, worded from its code and detail. `invalid` keeps the server's
+ * message, which says why the field failed; the detail names only the field.
+ */
+export function errorText(error: ErrorCode | 'network', message?: string, detail?: Detail, title?: string): string {
+  if (error === 'network') return t('error.network');
   if (error === 'invalid' && message) return message;
-  return t(`error.${error}`, { detail: detail ?? '' });
+  return refusalMessage(t, { error, detail, title });
 }

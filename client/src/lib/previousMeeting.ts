@@ -39,7 +39,7 @@ export function previousFromText(text: string): Read {
   }
   // What the server will check at creation, checked now: an edited file fails here, not later.
   const checked = parse(CreateWorkshop, nextMeeting(read.archive.workshop));
-  if (!checked.ok) return { ok: false, problem: 'invalid', detail: checked.detail };
+  if (!checked.ok) return { ok: false, problem: 'invalid', detail: checked.issue };
   const input = checked.value;
   return {
     ok: true,

@@ -2,7 +2,7 @@
 // who "you" are, who is online, the connection, and the commands on their way. Components read
 // it and call its domain methods; only this class talks to the Connection.
 import { nanoid } from 'nanoid';
-import type { Command, Presence, Projection, Snapshot, You } from '../../../shared/protocol.ts';
+import type { Command, Presence, Projection, Refused, Snapshot, You } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import { apply } from '../../../shared/workshop/apply.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
@@ -21,7 +21,7 @@ import {
   type WorkshopInfo,
 } from '../../../shared/workshop/model.ts';
 import { KeptBoard } from './boardCache.ts';
-import { conflictText } from './conflicts.ts';
+import { conflictText, emptiedTitle } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
@@ -76,12 +76,14 @@ export class WorkshopState extends Toolkit {
   /** What the server says this page may know of results and hidden notes. */
   projection = $state.raw<Projection>(NO_PROJECTION);
   /** Refused commands with the server's code and message, until dismissed. */
-  failures = $state.raw<Array<{ command: Command; error: ErrorCode; message: string; detail?: string }>>([]);
+  failures = $state.raw<Array<{ command: Command; refusal: Refused }>>([]);
   /** The same, readable in the current UI language. */
   failureTexts: Failure[] = $derived(
     this.failures.map((f) => ({
       command: f.command,
-      message: conflictText(f.command, f.error, f.detail, t) ?? errorText(f.error, f.message, f.detail),
+      message:
+        conflictText(f.command, f.refusal, t) ??
+        errorText(f.refusal.error, f.refusal.message, f.refusal.detail, emptiedTitle(f.command, this.workshop)),
     })),
   );
   #settling = $state.raw<Array<{ command: Command; seq: number }>>([]);
@@ -162,8 +164,8 @@ export class WorkshopState extends Toolkit {
         accepted: (command, seq) => {
           if (!this.workshop || seq > this.workshop.seq) this.#settling = [...this.#settling, { command, seq }];
         },
-        rejected: (command, error, message, detail) => {
-          this.failures = [...this.failures, { command, error, message, detail }];
+        rejected: (command, refusal) => {
+          this.failures = [...this.failures, { command, refusal }];
         },
       },
     );
