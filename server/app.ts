@@ -13,8 +13,9 @@ import { joinPage, lookUpCode, readIndexHtml } from './joinPage.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { OriginCheck } from './origins.ts';
+import { breakoutPreviewRoute } from './preview.ts';
 import { securityHeaders } from './security.ts';
-import type { Workshops } from './workshops.ts';
+import { Workshops } from './workshops.ts';
 
 export interface AppOptions {
   workshops: Workshops;
@@ -72,10 +73,10 @@ export function createApp(options: AppOptions) {
     res.json({ ok: true, store: 'open' });
   });
 
-  app.post('/api/workshops', (req, res) => {
+  app.post('/api/workshops', async (req, res) => {
     const input = parse(CreateWorkshop, req.body);
     if (!input.ok) return fail(res, 'invalid', 'sv', { detail: input.detail });
-    const { workshop, facilitatorKey } = workshops.create(input.value);
+    const { workshop, facilitatorKey } = await workshops.create(input.value);
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     const own = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const body: CreatedWorkshop = {
@@ -98,15 +99,18 @@ export function createApp(options: AppOptions) {
     fail(res, answer.error, answer.lang);
   });
 
-  app.get('/api/workshops/:id/links', (req, res) => {
-    const workshop = workshops.get(req.params.id);
+  /** What links and the QR code are made of, or undefined. */
+  const linked = (id: string) => workshops.read(id, ({ state }) => ({ id: state.id, joinCode: state.joinCode }));
+
+  app.get('/api/workshops/:id/links', async (req, res) => {
+    const workshop = await linked(req.params.id);
     if (!workshop) return fail(res, 'not_found');
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     res.json(linksFor(base, lanHost, workshop));
   });
 
   app.get('/api/workshops/:id/qr.svg', async (req, res) => {
-    const workshop = workshops.get(req.params.id);
+    const workshop = await linked(req.params.id);
     if (!workshop) return fail(res, 'not_found');
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     const svg = await QRCode.toString(linksFor(base, lanHost, workshop).participantUrl, {
@@ -121,28 +125,32 @@ export function createApp(options: AppOptions) {
    * The workshop a facilitator's request is about, or null once refused: no credentials 401
    * (nothing is looked up), an unknown workshop 404, a wrong key 403.
    */
-  function facilitated(req: Request, res: Response): Workshop | null {
+  async function facilitated(req: Request, res: Response): Promise<Workshop | null> {
     const key = bearer(req);
     if (key === null) {
       res.set('WWW-Authenticate', 'Bearer');
       fail(res, 'unauthorized');
       return null;
     }
-    const workshop = workshops.get(String(req.params.id));
-    if (!workshop) {
+    // A copy: an export awaits while the workshop goes on changing.
+    const found = await workshops.read(String(req.params.id), (workshop) => ({
+      state: Workshops.isFacilitatorKey(workshop, key) ? structuredClone(workshop.state) : null,
+      language: workshop.state.language,
+    }));
+    if (!found) {
       fail(res, 'not_found');
       return null;
     }
-    if (!workshops.isFacilitatorKey(workshop.id, key)) {
-      fail(res, 'forbidden', workshop.language);
+    if (!found.state) {
+      fail(res, 'forbidden', found.language);
       return null;
     }
-    return workshop;
+    return found.state;
   }
 
   app.get('/api/workshops/:id/summary.:format', async (req, res) => {
     const format = String(req.params.format);
-    const workshop = facilitated(req, res);
+    const workshop = await facilitated(req, res);
     if (!workshop) return;
     if (!isExportFormat(format)) return fail(res, 'not_found', workshop.language);
     const out = await exportSummary(workshop, format, { includeNames: req.query.names !== '0' });
@@ -159,18 +167,19 @@ export function createApp(options: AppOptions) {
   });
 
   // Erase for good, confirmed by the workshop's title typed out (the UI asks for it).
-  app.delete('/api/workshops/:id', (req, res) => {
-    const workshop = facilitated(req, res);
+  app.delete('/api/workshops/:id', async (req, res) => {
+    const workshop = await facilitated(req, res);
     if (!workshop) return;
     const typed = typeof req.body?.confirmTitle === 'string' ? req.body.confirmTitle.trim() : '';
     if (typed !== workshop.title.trim()) {
       const detail = translate(workshop.language, 'error.titleMismatch');
       return fail(res, 'invalid', workshop.language, { detail }, 'confirmTitle');
     }
-    workshops.delete(workshop.id);
+    await workshops.delete(workshop.id);
     res.status(204).end();
   });
 
+  app.use(breakoutPreviewRoute(workshops));
   app.use('/api', (_req, res) => fail(res, 'not_found'));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {

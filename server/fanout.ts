@@ -1,12 +1,23 @@
 // Fan-out: which Socket.IO rooms a socket is in, and who gets which event. Each socket gets
 // only what `view`/`viewEvent` allow it; breakout members also sit in their room's channel.
+// Every function here runs inside the workshop's lane (workshops.ts), on a state whose events
+// are all stored, so each socket's stream is in seq order and never shows what a crash undoes.
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import type { Sequenced } from '../shared/workshop/events.ts';
-import { roomOf, type Viewer } from '../shared/workshop/model.ts';
-import { deliveries, needsResync, projection, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
-import type { Workshops } from './workshops.ts';
+import { roomOf, type Viewer, type Workshop } from '../shared/workshop/model.ts';
+import {
+  needsResync,
+  personalView,
+  projection,
+  sharedRoomOf,
+  sharedView,
+  viewEvent,
+  type Audience,
+  type Projection,
+} from '../shared/workshop/view.ts';
+import type { Committed, Loaded, Workshops } from './workshops.ts';
 
 export interface SocketData {
   workshopId: string;
@@ -18,8 +29,6 @@ export interface SocketData {
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type VSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Catch-up by events only when the gap is small; otherwise a fresh snapshot is cheaper. */
-const MAX_CATCH_UP = 500;
 /** Votes in a live poll are gathered this long before the new tally goes out. */
 const PROJECTION_DELAY_MS = 100;
 /**
@@ -38,19 +47,66 @@ export const channels = {
   participant: (id: string) => `participant:${id}`,
 };
 
+/**
+ * Views built at one seq, shared by every snapshot sent at that seq: a breakout closing sends
+ * a thousand phones their report-back, and each must not cost a walk over every note.
+ */
+interface Views {
+  seq: number;
+  shared: Map<string | null, Workshop>;
+  /** Note ids by author, for the personal part of a participant's view. */
+  own: Map<string, string[]> | null;
+  projection: Projection | null;
+}
+
 export function createFanout(io: Io, workshops: Workshops) {
-  function snapshot(socket: VSocket) {
-    const state = workshops.get(socket.data.workshopId);
-    if (!state) return;
+  const built = new Map<string, Views>();
+
+  function viewsOf(state: Workshop): Views {
+    let views = built.get(state.id);
+    if (views?.seq !== state.seq) {
+      views = { seq: state.seq, shared: new Map(), own: null, projection: null };
+      built.set(state.id, views);
+    }
+    return views;
+  }
+
+  function projectionOf(state: Workshop): Projection {
+    const views = viewsOf(state);
+    return (views.projection ??= projection(state));
+  }
+
+  /** `view(state, viewer)`, from the views built at this seq. */
+  function viewFor(state: Workshop, viewer: Viewer): Workshop {
+    if (viewer.role === 'facilitator') return state;
+    const views = viewsOf(state);
+    const room = viewer.role === 'participant' ? sharedRoomOf(state, viewer.participantId) : null;
+    let shared = views.shared.get(room);
+    if (!shared) views.shared.set(room, (shared = sharedView(state, room)));
+    if (viewer.role !== 'participant') return shared;
+    if (!views.own) {
+      views.own = new Map();
+      for (const note of Object.values(state.notes)) {
+        if (!note.authorId) continue;
+        const mine = views.own.get(note.authorId);
+        if (mine) mine.push(note.id);
+        else views.own.set(note.authorId, [note.id]);
+      }
+    }
+    return personalView(state, shared, viewer, views.own.get(viewer.participantId) ?? []);
+  }
+
+  function snapshot(socket: VSocket, { state }: Loaded) {
     const viewer = socket.data.viewer;
     const body: Snapshot = {
       protocol: PROTOCOL_VERSION,
-      workshop: view(state, viewer),
+      workshop: viewFor(state, viewer),
       you: { role: viewer.role, participantId: viewer.role === 'participant' ? viewer.participantId : null },
       serverNow: Date.now(),
-      projection: projection(state),
+      projection: projectionOf(state),
       retentionDays: workshops.retentionDays,
     };
+    // Encoded here and now: the state may change in place with the next command.
     socket.emit('snapshot', body);
   }
 
@@ -76,26 +132,25 @@ export function createFanout(io: Io, workshops: Workshops) {
   }
 
   /** Put a participant's sockets in the channel of their room of the open breakout, if any. */
-  function syncRoomChannel(workshopId: string, participantId: string) {
-    const state = workshops.get(workshopId);
-    const breakout = state?.activities.find((a) => a.breakout?.open)?.breakout;
+  function syncRoomChannel(state: Workshop, participantId: string) {
+    const breakout = state.activities.find((a) => a.breakout?.open)?.breakout;
     const room = roomOf(breakout, participantId);
-    const prefix = channels.room(workshopId, '');
+    const prefix = channels.room(state.id, '');
     for (const socket of socketsIn(channels.participant(participantId))) {
       for (const name of socket.rooms) if (name.startsWith(prefix) && name !== prefix + room?.id) socket.leave(name);
-      if (room) socket.join(channels.room(workshopId, room.id));
+      if (room) socket.join(channels.room(state.id, room.id));
     }
   }
 
   /** Join a freshly connected (or just joined) socket to the channels it belongs in. */
-  function enter(socket: VSocket) {
+  function enter(socket: VSocket, { state }: Loaded) {
     const { workshopId, viewer } = socket.data;
     socket.join(channels.workshop(workshopId));
     if (viewer.role === 'facilitator') return socket.join(channels.facilitators(workshopId));
     socket.join(channels.public(workshopId));
     if (viewer.role !== 'participant') return;
     socket.join(channels.participant(viewer.participantId));
-    syncRoomChannel(workshopId, viewer.participantId);
+    syncRoomChannel(state, viewer.participantId);
   }
 
   const lastProjection = new Map<string, string>();
@@ -106,13 +161,13 @@ export function createFanout(io: Io, workshops: Workshops) {
     if (projectionTimers.has(workshopId)) return;
     const timer = setTimeout(() => {
       projectionTimers.delete(workshopId);
-      const state = workshops.get(workshopId);
-      if (!state) return;
-      const next = projection(state);
-      const text = JSON.stringify(next);
-      if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
-      lastProjection.set(workshopId, text);
-      io.to(channels.workshop(workshopId)).emit('projection', next);
+      void workshops.read(workshopId, ({ state }) => {
+        const next = projectionOf(state);
+        const text = JSON.stringify(next);
+        if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
+        lastProjection.set(workshopId, text);
+        io.to(channels.workshop(workshopId)).emit('projection', next);
+      });
     }, PROJECTION_DELAY_MS);
     timer.unref();
     projectionTimers.set(workshopId, timer);
@@ -121,9 +176,9 @@ export function createFanout(io: Io, workshops: Workshops) {
   // `participant.joined` goes to everyone. The first join after a quiet spell goes at once,
   // as a one-element `events` message like any event; joins arriving within JOIN_BATCH_MS of
   // the last that went out are held and sent together as one message, in seq order. Anything
-  // else broadcast in the workshop first sends what is held, so every socket still gets every
-  // event in ascending seq without gaps. A snapshot or catch-up sent meanwhile already has
-  // the held joins (state and store have them); the client skips them when they come (§6.3).
+  // else broadcast in the workshop first sends what is held, so every socket still gets its
+  // events in ascending seq. A snapshot or catch-up sent meanwhile already has the held joins
+  // (state and store have them); the client skips them when they come (§6.3).
   const heldJoins = new Map<string, { events: Sequenced[]; timer: NodeJS.Timeout | null; last: number }>();
 
   function sendHeldJoins(workshopId: string) {
@@ -150,12 +205,12 @@ export function createFanout(io: Io, workshops: Workshops) {
     heldJoins.set(workshopId, held);
   }
 
-  function broadcast(workshopId: string, events: Sequenced[]) {
-    const state = workshops.get(workshopId);
-    if (!state) return;
+  /** Send stored events to whoever may see them, each judged on the state right after it. */
+  function broadcast(workshop: Loaded, events: Committed[]) {
+    const { state } = workshop;
+    const workshopId = state.id;
     if (events.length) updateProjection(workshopId);
-    for (const { seq, event } of events) {
-      const toWhom = deliveries(state, event);
+    for (const { seq, event, deliveries: toWhom } of events) {
       const [only] = toWhom;
       if (event.type === 'participant.joined' && toWhom.length === 1 && only.to.kind === 'everyone' && 'event' in only) {
         sendJoin(workshopId, { seq, event: only.event });
@@ -164,13 +219,13 @@ export function createFanout(io: Io, workshops: Workshops) {
       sendHeldJoins(workshopId);
       if (event.type === 'breakout.opened' || event.type === 'breakout.closed') {
         for (const room of state.activities.find((a) => a.id === event.activityId)?.breakout?.rooms ?? [])
-          for (const id of room.members) syncRoomChannel(workshopId, id);
+          for (const id of room.members) syncRoomChannel(state, id);
       }
-      if (event.type === 'room.joined') syncRoomChannel(workshopId, event.participantId);
+      if (event.type === 'room.joined') syncRoomChannel(state, event.participantId);
       for (const delivery of toWhom) {
         const name = channel(workshopId, delivery.to);
         if ('resync' in delivery) {
-          socketsIn(name).forEach(snapshot);
+          for (const socket of socketsIn(name)) snapshot(socket, workshop);
           continue;
         }
         let target = io.to(name);
@@ -181,24 +236,26 @@ export function createFanout(io: Io, workshops: Workshops) {
     }
   }
 
-  /** Send what the client missed: the events after `since`, or a snapshot. */
-  function catchUp(socket: VSocket, since: number | undefined) {
-    const state = workshops.get(socket.data.workshopId)!;
+  /** Send what the client missed: the events after `since` this viewer may see, or a snapshot. */
+  function catchUp(socket: VSocket, workshop: Loaded, since: number | undefined) {
+    const { state, recent } = workshop;
     const viewer = socket.data.viewer;
-    // since = 0 means "no state yet": only a snapshot gives one.
-    if (since !== undefined && since > 0 && since <= state.seq && state.seq - since <= MAX_CATCH_UP) {
-      const missed = workshops.store.load(state.id, since);
+    const first = recent[0]?.seq ?? Infinity;
+    // since = 0 means "no state yet": only a snapshot gives one. Before the events kept here,
+    // a snapshot is what can serve it.
+    if (since !== undefined && since > 0 && since <= state.seq && since >= first - 1) {
+      const missed = recent.filter((e) => e.seq > since);
       if (viewer.role === 'facilitator' || !missed.some(({ event }) => needsResync(event))) {
         const visible = missed.flatMap(({ seq, event }) => {
           const seen = viewEvent(state, event, viewer);
           return seen ? [{ seq, event: seen }] : [];
         });
         if (visible.length) socket.emit('events', visible);
-        socket.emit('projection', projection(state));
+        socket.emit('projection', projectionOf(state));
         return;
       }
     }
-    snapshot(socket);
+    snapshot(socket, workshop);
   }
 
   /** A deleted workshop: drop what is remembered about it. */
@@ -208,6 +265,7 @@ export function createFanout(io: Io, workshops: Workshops) {
     lastProjection.delete(workshopId);
     clearTimeout(heldJoins.get(workshopId)?.timer ?? undefined);
     heldJoins.delete(workshopId);
+    built.delete(workshopId);
   }
 
   return { snapshot, enter, broadcast, catchUp, forget };

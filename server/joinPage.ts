@@ -21,7 +21,7 @@ export async function lookUpCode(
 ): Promise<CodeAnswer> {
   const wait = await codeGuesses.blockedFor(address);
   if (wait > 0) return { ok: false, error: 'rate_limited', retryAfter: wait };
-  const workshop = workshops.byCode(rawCode.replace(/\D/g, ''));
+  const workshop = await workshops.byCode(rawCode.replace(/\D/g, ''));
   if (!workshop) {
     await codeGuesses.miss(address);
     return { ok: false, error: 'unknown_code', lang: 'sv' };

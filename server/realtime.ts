@@ -1,15 +1,16 @@
 // Socket.IO: handshake auth and one dispatcher for every client event. The chain for a
-// command: rate limit -> parse -> (dedupe, decide, append) -> ack -> broadcast; the part from
-// parse to broadcast runs in one synchronous turn, so commands of a workshop never interleave.
+// command: rate limit -> parse -> the workshop's lane (dedupe, decide, append) -> ack ->
+// broadcast. The lane answers once the events are durable, and everything a socket is sent
+// goes out from inside the lane, so each socket's stream stays in seq order.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Ack } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { HandshakeAuth, JoinRequest, parse, parseCommand } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
-import type { ErrorCode, Viewer, Workshop } from '../shared/workshop/model.ts';
+import type { ErrorCode, Language, Viewer } from '../shared/workshop/model.ts';
 import { channels, createFanout, type Io, type VSocket } from './fanout.ts';
 import { createPresence } from './presence.ts';
-import type { Workshops } from './workshops.ts';
+import { Workshops, type Committed, type Loaded } from './workshops.ts';
 
 export type { Io };
 
@@ -22,12 +23,10 @@ class Refusal extends Error {
   }
 }
 
-/** What a handler answers, and what it does once the answer is out (fan-out). */
-interface Handled {
-  data: unknown;
-  after?: () => void;
-}
-type Handler = (socket: VSocket, input: unknown) => Handled;
+type Answer = (ack: Ack<unknown>) => void;
+type Fail = (code: ErrorCode, detail?: string) => void;
+/** A handler answers through `ok` or `fail`, from the workshop's lane once it knows. */
+type Handler = (socket: VSocket, input: unknown, ok: (data: unknown) => void, fail: Fail) => void;
 
 export interface RealtimeLimits {
   /** Messages per socket per second, sustained over ten seconds. */
@@ -35,6 +34,13 @@ export interface RealtimeLimits {
   facilitatorRate: number;
 }
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { participantRate: 10, facilitatorRate: 50 };
+
+/**
+ * A snapshot costs the server a walk over the whole workshop and the socket its whole size,
+ * and a client never needs one in normal operation (docs/protocol.md §6): `sync` is allowed a
+ * participant or projector once per 10 s, a facilitator once per 2 s.
+ */
+const SYNC_EVERY_S = { participant: 10, facilitator: 2 } as const;
 
 /**
  * The largest message a socket may send, as JSON. Nothing a participant sends comes near 16 KB
@@ -53,12 +59,7 @@ function sizeOf(inputs: unknown[]): number {
   }
 }
 
-function message(workshops: Workshops, workshopId: string, code: ErrorCode, detail = '') {
-  const lang: Workshop['language'] = workshops.get(workshopId)?.language ?? 'sv';
-  return translate(lang, `error.${code}`, { detail });
-}
-
-function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv', detail = ''): Error {
+function handshakeError(code: ErrorCode, lang: Language = 'sv', detail = ''): Error {
   const error = new Error(translate(lang, `error.${code}`, { detail })) as Error & { data: unknown };
   error.data = { error: code };
   return error;
@@ -67,25 +68,34 @@ function handshakeError(code: ErrorCode, lang: Workshop['language'] = 'sv', deta
 export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_REALTIME_LIMITS) {
   const fanout = createFanout(io, workshops);
   const presence = createPresence(io);
+  /** Each workshop's language, for messages; learnt at handshake, so refusals need no lookup. */
+  const languages = new Map<string, Language>();
   // Deleted for good: everyone still connected is told and let go; nothing of it stays here.
   workshops.onDeleted((workshopId, language) => {
     const everyone = channels.workshop(workshopId);
     io.to(everyone).emit('ended', { error: 'deleted', message: translate(language, 'error.deleted') });
     io.in(everyone).disconnectSockets(true);
     fanout.forget(workshopId);
+    languages.delete(workshopId);
   });
   // A flooding socket is slowed down on its own; the others' commands never wait behind it.
   const rates = {
     participant: new RateLimiterMemory({ points: limits.participantRate * 10, duration: 10 }),
     facilitator: new RateLimiterMemory({ points: limits.facilitatorRate * 10, duration: 10 }),
   };
+  const syncs = {
+    participant: new RateLimiterMemory({ points: 1, duration: SYNC_EVERY_S.participant }),
+    facilitator: new RateLimiterMemory({ points: 1, duration: SYNC_EVERY_S.facilitator }),
+  };
 
-  function broadcast(workshopId: string, events: Parameters<typeof fanout.broadcast>[1]) {
-    fanout.broadcast(workshopId, events);
+  function broadcast(workshop: Loaded, events: Committed[]) {
+    fanout.broadcast(workshop, events);
     for (const { event } of events) {
+      if (event.type === 'workshop.updated' && event.info.language) languages.set(workshop.state.id, event.info.language);
       if (event.type !== 'participant.removed') continue;
       const room = channels.participant(event.participantId);
-      io.to(room).emit('ended', { error: 'removed', message: message(workshops, workshopId, 'removed') });
+      const message = translate(workshop.state.language, 'error.removed');
+      io.to(room).emit('ended', { error: 'removed', message });
       io.in(room).disconnectSockets(true);
     }
   }
@@ -93,47 +103,57 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
   const handlers: Record<'join' | 'command' | 'sync', { arity: number; handle: Handler }> = {
     join: {
       arity: 1,
-      handle(socket, input) {
+      handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
         if (viewer.role === 'facilitator') throw new Refusal('forbidden');
         if (viewer.role === 'participant') {
           // Already joined on this connection: joining again is a no-op.
-          return { data: { participant: workshops.get(workshopId)!.participants[viewer.participantId] } };
+          void workshops.read(workshopId, ({ state }) => ok({ participant: state.participants[viewer.participantId] }));
+          return;
         }
         const request = parse(JoinRequest, input);
         if (!request.ok) throw new Refusal('invalid', request.detail);
-        const result = workshops.join(workshopId, request.value);
-        if (!result.ok) throw new Refusal(result.error, result.detail);
-        const { participant, events } = result.value;
-        socket.data.viewer = { role: 'participant', participantId: participant.id };
-        fanout.enter(socket);
-        presence.arrived(workshopId, participant.id);
-        return {
-          data: { participant },
-          after: () => {
-            broadcast(workshopId, events);
-            fanout.snapshot(socket);
-          },
-        };
+        workshops.join(workshopId, request.value, (result, workshop) => {
+          if (!result.ok || !workshop) return fail(result.ok ? 'internal' : result.error, result.ok ? undefined : result.detail);
+          const { participant } = result.value;
+          if (socket.disconnected) return ok({ participant });
+          socket.data.viewer = { role: 'participant', participantId: participant.id };
+          fanout.enter(socket, workshop);
+          presence.arrived(workshopId, participant.id);
+          ok({ participant });
+          broadcast(workshop, result.events);
+          fanout.snapshot(socket, workshop);
+        });
       },
     },
     command: {
       arity: 1,
-      handle(socket, input) {
+      handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
         if (viewer.role === 'public') throw new Refusal('not_joined');
         const command = parseCommand(input);
         if (!command.ok) throw new Refusal('invalid', command.detail);
-        const result = workshops.execute(workshopId, command.value, viewer);
-        if (!result.ok) throw new Refusal(result.error, result.detail);
-        return { data: { seq: result.value.seq }, after: () => broadcast(workshopId, result.value.events) };
+        workshops.execute(workshopId, command.value, viewer, (result, workshop) => {
+          if (!result.ok) return fail(result.error, result.detail);
+          // Stored: the answer is yes, whatever happens while telling the others.
+          ok({ seq: result.seq });
+          if (workshop) broadcast(workshop, result.events);
+        });
       },
     },
     sync: {
       arity: 0,
-      handle(socket) {
-        fanout.snapshot(socket);
-        return { data: { seq: workshops.get(socket.data.workshopId)?.seq ?? 0 } };
+      handle(socket, _input, ok, fail) {
+        const role = socket.data.viewer.role === 'facilitator' ? 'facilitator' : 'participant';
+        syncs[role].consume(socket.id).then(
+          () =>
+            workshops.read(socket.data.workshopId, (workshop) => {
+              if (socket.disconnected) return;
+              fanout.snapshot(socket, workshop);
+              ok({ seq: workshop.state.seq });
+            }),
+          () => fail('rate_limited', String(SYNC_EVERY_S[role])),
+        );
       },
     },
   };
@@ -142,10 +162,11 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
   async function dispatch(socket: VSocket, { arity, handle }: (typeof handlers)['join'], args: unknown[]) {
     const { workshopId, viewer } = socket.data;
     const last = args.at(-1);
-    const ack = typeof last === 'function' ? (last as (a: Ack<unknown>) => void) : () => {};
+    const ack = typeof last === 'function' ? (last as Answer) : () => {};
     const inputs = typeof last === 'function' ? args.slice(0, -1) : args;
-    const fail = (code: ErrorCode, detail = '') =>
-      ack({ ok: false, error: code, message: message(workshops, workshopId, code, detail), ...(detail && { detail }) });
+    const language = languages.get(workshopId) ?? 'sv';
+    const fail: Fail = (code, detail = '') =>
+      ack({ ok: false, error: code, message: translate(language, `error.${code}`, { detail }), ...(detail && { detail }) } as Ack<unknown>);
     const role = viewer.role === 'facilitator' ? 'facilitator' : 'participant';
     try {
       await rates[role].consume(socket.id);
@@ -154,49 +175,45 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     }
     if (inputs.length !== arity) return fail('invalid', `expected ${arity} argument(s) and an ack`);
     if (sizeOf(inputs) > MAX_MESSAGE_BYTES[role]) return fail('too_large', String(MAX_MESSAGE_BYTES[role] / 1024));
-    let handled: Handled;
     try {
-      handled = handle(socket, inputs[0]);
+      handle(socket, inputs[0], (data) => ack({ ok: true, data }), fail);
     } catch (err) {
       if (err instanceof Refusal) return fail(err.code, err.detail);
       console.error('command failed', (err as Error).message);
       return fail('internal');
     }
-    // Stored: the answer is yes, whatever happens while telling the others.
-    ack({ ok: true, data: handled.data });
-    try {
-      handled.after?.();
-    } catch (err) {
-      console.error('fan-out failed', (err as Error).message);
-    }
   }
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const auth = parse(HandshakeAuth, socket.handshake.auth);
     if (!auth.ok) return next(handshakeError('invalid', 'sv', auth.detail));
     const { protocol, workshopId, facilitatorKey, participantToken, since } = auth.value;
     if (protocol !== PROTOCOL_VERSION) return next(handshakeError('protocol'));
-    const state = workshops.get(workshopId);
-    if (!state) return next(handshakeError('not_found'));
-    let viewer: Viewer = { role: 'public' };
-    if (facilitatorKey !== undefined) {
-      if (!workshops.isFacilitatorKey(workshopId, facilitatorKey))
-        return next(handshakeError('unauthorized', state.language));
-      viewer = { role: 'facilitator' };
-    } else if (participantToken) {
-      const participant = workshops.participantForToken(workshopId, participantToken);
-      if (participant?.removed) return next(handshakeError('removed', state.language));
-      if (participant) viewer = { role: 'participant', participantId: participant.id };
-    }
-    socket.data = { workshopId, viewer, since };
+    const outcome = await workshops
+      .read(workshopId, (workshop): Viewer | ErrorCode => {
+        languages.set(workshopId, workshop.state.language);
+        if (facilitatorKey !== undefined)
+          return Workshops.isFacilitatorKey(workshop, facilitatorKey) ? { role: 'facilitator' } : 'unauthorized';
+        const participant = participantToken ? Workshops.participantForToken(workshop, participantToken) : undefined;
+        if (participant?.removed) return 'removed';
+        return participant ? { role: 'participant', participantId: participant.id } : { role: 'public' };
+      })
+      .catch(() => 'internal' as const);
+    if (outcome === undefined) return next(handshakeError('not_found'));
+    if (typeof outcome === 'string') return next(handshakeError(outcome, languages.get(workshopId)));
+    socket.data = { workshopId, viewer: outcome, since };
     next();
   });
 
   io.on('connection', (socket: VSocket) => {
     const { workshopId, viewer, since } = socket.data;
-    fanout.enter(socket);
-    fanout.catchUp(socket, since);
-    if (viewer.role === 'facilitator') socket.emit('presence', { online: presence.online(workshopId) });
+    // Channels and catch-up in one step of the lane: no event can fall between the two.
+    void workshops.read(workshopId, (workshop) => {
+      if (socket.disconnected) return;
+      fanout.enter(socket, workshop);
+      fanout.catchUp(socket, workshop, since);
+      if (viewer.role === 'facilitator') socket.emit('presence', { online: presence.online(workshopId) });
+    });
     if (viewer.role === 'participant') presence.arrived(workshopId, viewer.participantId);
     for (const [name, handler] of Object.entries(handlers))
       socket.on(name as keyof typeof handlers, (...args: unknown[]) => void dispatch(socket, handler, args));

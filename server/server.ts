@@ -62,10 +62,11 @@ export function createServer(options: ServerOptions): VerkstadServer {
     raw.request = null;
   });
   attachRealtime(io, workshops, realtimeLimits);
-  const purge = () => {
-    const erased = workshops.purgeExpired();
-    if (erased) console.log(`Erased ${erased} workshop(s) closed more than ${retentionDays} days ago`);
-  };
+  const purge = () =>
+    workshops.purgeExpired().then(
+      (erased) => erased && console.log(`Erased ${erased} workshop(s) closed more than ${retentionDays} days ago`),
+      (err: Error) => console.error('purge failed', err.message),
+    );
   let purgeTimer: NodeJS.Timeout | undefined;
   return {
     http,
@@ -74,9 +75,10 @@ export function createServer(options: ServerOptions): VerkstadServer {
     listen(port, host) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
-        http.listen(port, host, () => {
+        http.listen(port, host, async () => {
+          // Erased at start means before anyone is answered as if it were still there.
           if (retentionDays != null) {
-            purge();
+            await purge();
             purgeTimer = setInterval(purge, PURGE_EVERY_MS).unref();
           }
           const { port: actual } = http.address() as AddressInfo;
@@ -87,7 +89,7 @@ export function createServer(options: ServerOptions): VerkstadServer {
     async close() {
       clearInterval(purgeTimer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }

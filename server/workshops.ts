@@ -1,5 +1,6 @@
-// The workshops this server runs: creates them, keeps their state in memory, and turns
-// commands into stored events (dedupe -> decide -> append -> apply). No socket code here.
+// The workshops this server runs: creates them, keeps each one's state in memory, and turns
+// commands into stored events (dedupe -> decide -> append -> apply) in the workshop's lane.
+// No socket code here: who hears of a change is fanout.ts's job, in the `done` callbacks.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { customAlphabet, nanoid } from 'nanoid';
 import type { Command, CreateWorkshop, JoinRequest } from '../shared/schema.ts';
@@ -7,21 +8,19 @@ import { makeActivity, agendaFromTemplate } from '../shared/templates.ts';
 import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
-import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
+import type { WorkshopEvent } from '../shared/workshop/events.ts';
 import { FACILITATOR_ID, newNote, type Actor, type ErrorCode, type Participant, type Workshop } from '../shared/workshop/model.ts';
-import type { EventStore } from './store/store.ts';
+import { Lane, type Write } from './lane.ts';
+import type { EventStore, OpenedWorkshop } from './store/store.ts';
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorCode; detail?: string };
-
-export interface Executed {
-  seq: number;
-  /** The new events, empty for a no-op or a duplicate. */
-  events: Sequenced[];
-  duplicate: boolean;
-}
+export type Refused = { ok: false; error: ErrorCode; detail?: string };
+export type { Committed, Loaded, Written } from './lane.ts';
+import type { Loaded, Written } from './lane.ts';
 
 const newJoinCode = customAlphabet('0123456789', 6);
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Events kept in memory per workshop for catch-up; a client further behind gets a snapshot. */
+export const MAX_CATCH_UP = 500;
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export interface WorkshopsOptions {
@@ -31,7 +30,7 @@ export interface WorkshopsOptions {
 }
 
 export class Workshops {
-  #states = new Map<string, Workshop>();
+  #lanes = new Map<string, Lane>();
   #deletedListeners: Array<(id: string, language: Workshop['language']) => void> = [];
   private readonly now: () => number;
   readonly retentionDays: number | null;
@@ -44,7 +43,16 @@ export class Workshops {
     this.retentionDays = options.retentionDays ?? null;
   }
 
-  create(input: CreateWorkshop): { workshop: Workshop; facilitatorKey: string } {
+  #lane(id: string): Lane {
+    let lane = this.#lanes.get(id);
+    if (!lane) {
+      lane = new Lane(id, this.store, MAX_CATCH_UP);
+      this.#lanes.set(id, lane);
+    }
+    return lane;
+  }
+
+  async create(input: CreateWorkshop): Promise<{ workshop: Workshop; facilitatorKey: string }> {
     const id = nanoid(12);
     const facilitatorKey = nanoid(32); // 192 bits
     const lang = input.language;
@@ -63,7 +71,7 @@ export class Workshops {
     }));
     for (let attempt = 0; ; attempt++) {
       const joinCode = newJoinCode();
-      if (this.store.idForCode(joinCode) && attempt < 20) continue;
+      if ((await this.store.idForCode(joinCode)) && attempt < 20) continue;
       const event: WorkshopEvent = {
         type: 'workshop.created',
         workshop: {
@@ -82,86 +90,114 @@ export class Workshops {
         },
       };
       const events = [event, ...followUpNotes];
-      this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, events);
-      const workshop = fold(events.map((e, i) => ({ seq: i + 1, event: e })))!;
-      this.#states.set(id, workshop);
-      return { workshop, facilitatorKey };
+      await this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, events);
+      const sequenced = events.map((e, i) => ({ seq: i + 1, event: e }));
+      const workshop = fold(structuredClone(sequenced))!;
+      const opened: OpenedWorkshop = {
+        record: { id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt },
+        state: workshop,
+        recent: sequenced,
+        commands: new Map(),
+        tokens: new Map(),
+      };
+      this.#lane(id).adopt(opened);
+      return { workshop: structuredClone(workshop), facilitatorKey };
     }
   }
 
-  /** The current state, folded from the store on first use. */
-  get(id: string): Workshop | undefined {
-    const cached = this.#states.get(id);
-    if (cached) return cached;
-    if (!this.store.get(id)) return undefined;
-    const state = fold(this.store.load(id));
-    if (state) this.#states.set(id, state);
-    return state ?? undefined;
+  /**
+   * Run `read` on the workshop as stored, in its lane: after every command before it is durable
+   * and before any after it is decided. Undefined when there is no such workshop. `read` runs
+   * synchronously and must not keep the state: it changes in place with the next command.
+   */
+  read<T>(id: string, read: (workshop: Loaded) => T): Promise<T | undefined> {
+    return this.#lane(id).read(read);
   }
 
-  byCode(code: string): Workshop | undefined {
-    const id = this.store.idForCode(code);
-    return id ? this.get(id) : undefined;
+  /** A copy of the state as stored, to keep across awaits (exports). */
+  copy(id: string): Promise<Workshop | undefined> {
+    return this.read(id, (w) => structuredClone(w.state));
   }
 
-  isFacilitatorKey(id: string, key: string): boolean {
-    const record = this.store.get(id);
-    if (!record) return false;
+  /** The workshop a join code opens: a copy of its title block, or undefined. */
+  async byCode(code: string): Promise<Pick<Workshop, 'id' | 'title' | 'language' | 'status'> | undefined> {
+    const id = await this.store.idForCode(code);
+    if (!id) return undefined;
+    return this.read(id, ({ state }) => ({ id: state.id, title: state.title, language: state.language, status: state.status }));
+  }
+
+  static isFacilitatorKey(workshop: Loaded, key: string): boolean {
     const a = Buffer.from(hashSecret(key), 'hex');
-    const b = Buffer.from(record.keyHash, 'hex');
+    const b = Buffer.from(workshop.record.keyHash, 'hex');
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  participantForToken(id: string, token: string): Participant | undefined {
-    const participantId = this.store.participantForToken(id, hashSecret(token));
-    return participantId ? this.get(id)?.participants[participantId] : undefined;
+  static participantForToken(workshop: Loaded, token: string): Participant | undefined {
+    const participantId = workshop.tokens.get(hashSecret(token));
+    return participantId ? workshop.state.participants[participantId] : undefined;
   }
 
-  /** Join a participant, or resume the one this token already belongs to. */
-  join(id: string, request: JoinRequest): Outcome<{ participant: Participant; events: Sequenced[] }> {
-    const state = this.get(id);
-    if (!state) return { ok: false, error: 'not_found' };
-    const known = this.participantForToken(id, request.token);
-    if (known) {
-      return known.removed ? { ok: false, error: 'removed' } : { ok: true, value: { participant: known, events: [] } };
-    }
-    if (state.status === 'closed') return { ok: false, error: 'closed' };
-    const participant: Participant = {
-      id: nanoid(12),
-      name: request.name,
-      organisation: request.organisation,
-      orgKind: request.orgKind,
-      joinedAt: this.now(),
-      removed: false,
-    };
-    // Someone arriving during a breakout goes straight into a room, by the breakout's rule.
-    const joined: WorkshopEvent = { type: 'participant.joined', participant };
-    const placed = placeNewcomer(apply(state, joined, state.seq + 1), participant.id);
-    const events = this.#commit(state, [joined, ...placed], {
-      credential: { participantId: participant.id, tokenHash: hashSecret(request.token) },
+  /**
+   * Join a participant, or resume the one this token already belongs to. `done` runs in the
+   * lane once the join is durable, before anything after it: the place to tell the others.
+   */
+  join(id: string, request: JoinRequest, done: (result: Written<{ participant: Participant }> | Refused, workshop: Loaded | undefined) => void): void {
+    const tokenHash = hashSecret(request.token);
+    let participant: Participant | undefined;
+    this.#lane(id).write({
+      decide: ({ state, tokens }) => {
+        const knownId = tokens.get(tokenHash);
+        const known = knownId ? state.participants[knownId] : undefined;
+        if (known) {
+          participant = known;
+          return known.removed ? { ok: false, error: 'removed' } : { ok: true, events: [] };
+        }
+        if (state.status === 'closed') return { ok: false, error: 'closed' };
+        participant = {
+          id: nanoid(12),
+          name: request.name,
+          organisation: request.organisation,
+          orgKind: request.orgKind,
+          joinedAt: this.now(),
+          removed: false,
+        };
+        // Someone arriving during a breakout goes straight into a room, by the breakout's rule.
+        const joined: WorkshopEvent = { type: 'participant.joined', participant };
+        const placed = placeNewcomer(apply(state, joined, state.seq + 1), participant.id);
+        return { ok: true, events: [joined, ...placed], options: { credential: { participantId: participant.id, tokenHash } } };
+      },
+      done: (result, workshop) => done(result.ok ? { ...result, value: { participant: participant! } } : result, workshop),
     });
-    return { ok: true, value: { participant, events } };
   }
 
   /** Run one validated command. A command id seen before is acknowledged again, not re-run. */
-  execute(id: string, command: Command, actor: Actor): Outcome<Executed> {
-    const state = this.get(id);
-    if (!state) return { ok: false, error: 'not_found' };
-    const seen = this.store.commandSeq(id, command.id);
-    if (seen !== undefined) return { ok: true, value: { seq: seen, events: [], duplicate: true } };
-    const decision = decide(state, command, actor, { now: this.now() });
-    if (!decision.ok) return decision;
-    const events = this.#commit(state, decision.events, { commandId: command.id });
-    return { ok: true, value: { seq: this.get(id)!.seq, events, duplicate: false } };
+  execute(id: string, command: Command, actor: Actor, done: Write['done']): void {
+    this.#lane(id).write({
+      commandId: command.id,
+      decide: ({ state }) => {
+        const decision = decide(state, command, actor, { now: this.now() });
+        return decision.ok ? { ok: true, events: decision.events, options: { commandId: command.id } } : decision;
+      },
+      done,
+    });
+  }
+
+  /** The same, answered by a promise (tests, scripts). */
+  run(id: string, command: Command, actor: Actor): Promise<Written | Refused> {
+    return new Promise((resolve) => this.execute(id, command, actor, (result) => resolve(result)));
   }
 
   /** Erase a workshop for good; whoever is connected to it is told (see `onDeleted`). */
-  delete(id: string): boolean {
-    const language = this.get(id)?.language ?? 'sv';
-    const deleted = this.store.delete(id);
-    this.#states.delete(id);
-    if (deleted) for (const listener of this.#deletedListeners) listener(id, language);
-    return deleted;
+  async delete(id: string): Promise<boolean> {
+    const lane = this.#lane(id);
+    const deleted = await lane.exclusive(async (workshop) => {
+      const erased = await this.store.delete(id);
+      return { erased, language: workshop?.state.language ?? 'sv' };
+    });
+    lane.forget();
+    this.#lanes.delete(id);
+    if (deleted?.erased) for (const listener of this.#deletedListeners) listener(id, deleted.language);
+    return deleted?.erased ?? false;
   }
 
   onDeleted(listener: (id: string, language: Workshop['language']) => void): void {
@@ -169,25 +205,11 @@ export class Workshops {
   }
 
   /** Erase the workshops closed longer ago than the retention setting. Returns how many. */
-  purgeExpired(): number {
+  async purgeExpired(): Promise<number> {
     if (this.retentionDays === null) return 0;
-    const expired = this.store.closedBefore(this.now() - this.retentionDays * DAY_MS);
-    return expired.filter((id) => this.delete(id)).length;
+    const expired = await this.store.closedBefore(this.now() - this.retentionDays * DAY_MS);
+    let erased = 0;
+    for (const id of expired) if (await this.delete(id)) erased++;
+    return erased;
   }
-
-  #commit(state: Workshop, events: WorkshopEvent[], options: Parameters<EventStore['append']>[3] = {}): Sequenced[] {
-    // Closing and reopening move the retention clock, kept beside the record for the purge.
-    for (const event of events) {
-      if (event.type === 'workshop.closed') options = { ...options, closedAt: event.at };
-      if (event.type === 'workshop.reopened') options = { ...options, closedAt: null };
-    }
-    const last = this.store.append(state.id, state.seq, events, options);
-    const sequenced = events.map((event, i) => ({ seq: last - events.length + i + 1, event }));
-    let next = state;
-    for (const { seq, event } of sequenced) next = apply(next, event, seq);
-    // A command that made no events still counts as done; the seq stays where it was.
-    this.#states.set(state.id, next);
-    return sequenced;
-  }
-
 }

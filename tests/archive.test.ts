@@ -208,7 +208,7 @@ retention('closed workshops are erased once closed longer than the setting, at s
   assert.is(await status(reopened.created), 200, 'reopened: kept');
   assert.is(await status(open.created), 200, 'open: kept');
   ctx.clock = start + 51 * DAY;
-  assert.is(ctx.srv.server.workshops.purgeExpired(), 1);
+  assert.is(await ctx.srv.server.workshops.purgeExpired(), 1);
   assert.is(await status(recent.created), 404, 'closed 31 days ago now: erased');
   assert.is(await status(open.created), 200);
 });
@@ -228,7 +228,7 @@ off('nothing is erased and the join info says so', async () => {
     f.close();
     clock += 5000 * DAY;
     await srv.restart();
-    assert.is(srv.server.workshops.purgeExpired(), 0);
+    assert.is(await srv.server.workshops.purgeExpired(), 0);
     assert.is((await api(srv, `workshops/${created.id}/links`)).status, 200);
   } finally {
     await srv.close();

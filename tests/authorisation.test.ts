@@ -153,14 +153,14 @@ function participantCommands(w: World): Attempt[] {
   ];
 }
 
-async function refusedAll(c: TestClient, attempts: Attempt[], expected: string | ((a: Attempt) => string), seqOf: () => number) {
-  const before = seqOf();
+async function refusedAll(c: TestClient, attempts: Attempt[], expected: string | ((a: Attempt) => string), seqOf: () => Promise<number | undefined>) {
+  const before = await seqOf();
   for (const attempt of attempts) {
     const ack = await c.command(attempt);
     const want = typeof expected === 'string' ? expected : expected(attempt);
     assert.is(ack.ok ? 'accepted' : ack.error, want, `${attempt.type} ${JSON.stringify(attempt).slice(0, 120)}`);
   }
-  assert.is(seqOf(), before, 'nothing was stored');
+  assert.is(await seqOf(), before, 'nothing was stored');
 }
 
 it('the table covers every command: facilitator-only ones and participant ones', ({ w }) => {
@@ -171,17 +171,17 @@ it('the table covers every command: facilitator-only ones and participant ones',
 });
 
 it('every facilitator-only command is refused for a participant', async ({ srv, w }) => {
-  const seqOf = () => srv.server.workshops.get(w.a.id)!.seq;
+  const seqOf = () => srv.seq(w.a.id);
   await refusedAll(w.anna, facilitatorOnly(w), 'forbidden', seqOf);
 });
 
 it('the projector (not joined) may send nothing at all', async ({ srv, w }) => {
-  const seqOf = () => srv.server.workshops.get(w.a.id)!.seq;
+  const seqOf = () => srv.seq(w.a.id);
   await refusedAll(w.projector, [...facilitatorOnly(w), ...participantCommands(w)], 'not_joined', seqOf);
 });
 
 it('a participant may not touch another participant’s note or room', async ({ srv, w }) => {
-  const seqOf = () => srv.server.workshops.get(w.a.id)!.seq;
+  const seqOf = () => srv.seq(w.a.id);
   // Bo is on the SWOT (current) for the notes; the room rows name the breakout activity.
   await refusedAll(w.bo, othersThings(w), (a) => (a.type === 'note.add' ? 'not_current' : 'forbidden'), seqOf);
   await w.fa.command({ type: 'activity.focus', activityId: w.groups });
@@ -194,9 +194,9 @@ it('a participant may not touch another participant’s note or room', async ({ 
 });
 
 it('ids of another workshop are not found from this one, and that workshop is untouched', async ({ srv, w }) => {
-  const seqB = srv.server.workshops.get(w.b.id)!.seq;
+  const seqB = await srv.seq(w.b.id);
   const bActivity = w.fb.state!.activities[0].id;
-  const seqOf = () => srv.server.workshops.get(w.a.id)!.seq;
+  const seqOf = () => srv.seq(w.a.id);
   const foreign: Attempt[] = [
     { type: 'note.edit', noteId: w.noteB, text: 'Från A' },
     { type: 'note.delete', noteId: w.noteB },
@@ -207,7 +207,7 @@ it('ids of another workshop are not found from this one, and that workshop is un
   ];
   await refusedAll(w.fa, foreign, 'not_found', seqOf);
   await refusedAll(w.anna, foreign.slice(0, 3), 'not_found', seqOf);
-  assert.is(srv.server.workshops.get(w.b.id)!.seq, seqB);
+  assert.is(await srv.seq(w.b.id), seqB);
   assert.is(w.fb.state!.notes[w.noteB].text, 'Hemligt i B');
 });
 
@@ -230,8 +230,8 @@ it('a removed participant is refused at every door: old socket, reconnect, new s
   const gone = new Promise((resolve) => cecilia.socket.once('disconnect', resolve));
   await must(w.fa, { type: 'participant.remove', participantId: cecilia.participant!.id });
   await gone;
-  const seqOf = () => srv.server.workshops.get(w.a.id)!.seq;
-  const before = seqOf();
+  const seqOf = () => srv.seq(w.a.id);
+  const before = await seqOf();
   // socket.io-client's own reconnection, with the same auth.
   const refused = new Promise<string | undefined>((resolve) =>
     cecilia.socket.once('connect_error', (e: Error & { data?: { error: string } }) => resolve(e.data?.error)),
@@ -249,7 +249,7 @@ it('a removed participant is refused at every door: old socket, reconnect, new s
   const join = (await visitor.socket.timeout(3000).emitWithAck('join', { token, name: 'Cecilia', organisation: 'X', orgKind: 'kommun' })) as { ok: boolean; error?: string };
   assert.is(join.error, 'removed');
   visitor.close();
-  assert.is(seqOf(), before);
+  assert.is(await seqOf(), before);
 });
 
 it('no socket of one workshop ever received an event of the other', ({ w }) => {

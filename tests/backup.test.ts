@@ -28,8 +28,8 @@ test('a backup taken while the server runs holds every acknowledged note', async
   });
   assert.match(out, /integrity: ok/);
   const copy = new SqliteStore(join(target, '..'), 'copy.db');
-  const state = fold(copy.load(created.id))!;
-  copy.close();
+  const state = fold(await copy.load(created.id))!;
+  await copy.close();
   assert.is(Object.keys(state.notes).length, 30);
   f.close();
   anna.close();

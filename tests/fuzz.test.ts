@@ -150,8 +150,8 @@ it('every message is answered, refusals change nothing, the other workshop is ne
   await projector.connected();
   ctx.clients.push(fa, pa, projector);
   const ids = [...ctx.ids, ...fa.state!.activities.map((x) => x.id), pa.participant!.id];
-  const seqOf = (id: string) => srv.server.workshops.get(id)!.seq;
-  const bSeq = seqOf(ctx.b.id);
+  const seqOf = (id: string) => srv.seq(id);
+  const bSeq = await seqOf(ctx.b.id);
   const tally = { ok: 0, refused: 0, closed: 0, skipped: 0 };
 
   for (const c of [pa, projector, fa]) {
@@ -159,7 +159,7 @@ it('every message is answered, refusals change nothing, the other workshop is ne
       fc.asyncProperty(arbitraries(ids), async ({ name, args }) => {
         if (RESERVED.has(name)) return;
         if (!c.socket.connected) await reconnect(c);
-        const before = seqOf(ctx.a.id);
+        const before = await seqOf(ctx.a.id);
         const ack = await send(c, name, args);
         ctx.fuzzed += 1;
         if (ack === 'skipped' || ack === 'closed') {
@@ -178,14 +178,14 @@ it('every message is answered, refusals change nothing, the other workshop is ne
         assert.is.not(ack.error, 'internal', `${name} ${JSON.stringify(args).slice(0, 200)} broke something inside`);
         assert.type(ack.message, 'string');
         assert.ok(ack.message.length > 0);
-        assert.is(seqOf(ctx.a.id), before, `refused ${name} ${ack.error} changed the workshop`);
+        assert.is(await seqOf(ctx.a.id), before, `refused ${name} ${ack.error} changed the workshop`);
       }),
       { numRuns: RUNS_PER_SOCKET, seed: Number(process.env.FUZZ_SEED ?? 20261123) },
     );
   }
 
   // Nothing leaked across workshops or into the prototype; the server still answers at once.
-  assert.is(seqOf(ctx.b.id), bSeq, 'workshop B is untouched');
+  assert.is(await seqOf(ctx.b.id), bSeq, 'workshop B is untouched');
   assert.is(({} as Record<string, unknown>).polluted, undefined);
   assert.is((Object.prototype as Record<string, unknown>).polluted, undefined);
   for (const c of [fa, pa, projector]) {
@@ -214,7 +214,7 @@ it('messages above the cap are refused with a clear error and store nothing', as
   const pa = await participant(srv.url, ctx.a.id, { name: 'Stor' });
   const fa = await facilitator(srv.url, ctx.a);
   ctx.clients.push(pa, fa);
-  const before = srv.server.workshops.get(ctx.a.id)!.seq;
+  const before = await srv.seq(ctx.a.id);
   const big = { id: nanoid(), type: 'note.add', noteId: nanoid(), activityId: 'x'.repeat(10), columnId: 's', text: 'å'.repeat(9000) };
   const ack = (await send(pa, 'command', [big])) as Ack<unknown>;
   assert.equal(ack.ok ? 'ok' : [ack.error, ack.message], ['too_large', 'Meddelandet är för stort (högst 16 kB).']);
@@ -225,7 +225,7 @@ it('messages above the cap are refused with a clear error and store nothing', as
   assert.is(planAck.ok ? 'ok' : planAck.error, 'not_found', 'read and judged, not refused for its size');
   const tooBig = (await send(fa, 'command', [{ ...plan, padding: 'x'.repeat(110_000) }])) as Ack<unknown>;
   assert.is(tooBig === ('closed' as unknown) ? 'closed' : (tooBig as { error?: string }).error, 'too_large');
-  assert.is(srv.server.workshops.get(ctx.a.id)!.seq, before);
+  assert.is(await srv.seq(ctx.a.id), before);
 });
 
 it.run();

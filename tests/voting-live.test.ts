@@ -225,7 +225,7 @@ live('twenty phones each fire more votes than allowed while an option is removed
   assertWithinLimits(fresh.state!, activityId, limits, doomed, 'fresh facilitator');
   assert.equal(fresh.state!.ballots, seen.ballots);
   await ctx.srv.restart();
-  const stored = ctx.srv.server.workshops.get(ctx.created.id)!;
+  const stored = (await ctx.srv.server.workshops.copy(ctx.created.id))!;
   assertWithinLimits(stored, activityId, limits, doomed, 'store after restart');
   assert.equal(stored.ballots, seen.ballots);
   assert.equal(tally(stored, activityId), tally(seen, activityId));

@@ -1,163 +1,148 @@
-// SQLite EventStore (better-sqlite3, WAL). The default store: one file in DATA_DIR.
-// synchronous=FULL: a commit is on disk before the ack goes out, so an acknowledged note
-// survives a process crash and a power cut alike (NORMAL in WAL mode may lose the last
-// commits on power loss). See docs/operations.md.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// SQLite EventStore (better-sqlite3, WAL, synchronous=FULL): the default store, one file in
+// DATA_DIR. The server's thread only sends requests: a writer thread commits them in groups
+// (one fsync for all that arrived meanwhile) and a reader thread answers reads, so no command
+// and no other workshop ever waits on the event loop for a disk (sqliteWorker.ts).
+import { Worker } from 'node:worker_threads';
 import type { Sequenced, WorkshopEvent } from '../../shared/workshop/events.ts';
-import { SeqConflict, type AppendOptions, type EventStore, type WorkshopRecord } from './store.ts';
+import { openDatabase } from './sqliteDb.ts';
+import type { Reply, Request, SnapshotsDue } from './sqliteWorker.ts';
+import {
+  DuplicateCommand,
+  SeqConflict,
+  type AppendOptions,
+  type EventStore,
+  type OpenedWorkshop,
+  type WorkshopRecord,
+} from './store.ts';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS workshops (
-  id TEXT PRIMARY KEY,
-  join_code TEXT NOT NULL UNIQUE,
-  key_hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  closed_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS events (
-  workshop_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (workshop_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS commands (
-  workshop_id TEXT NOT NULL,
-  command_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  PRIMARY KEY (workshop_id, command_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS credentials (
-  workshop_id TEXT NOT NULL,
-  token_hash TEXT NOT NULL,
-  participant_id TEXT NOT NULL,
-  PRIMARY KEY (workshop_id, token_hash)
-) WITHOUT ROWID;
-`;
+const WORKER = new URL('./sqliteThread.mjs', import.meta.url);
 
-interface RecordRow {
-  id: string;
-  join_code: string;
-  key_hash: string;
-  created_at: number;
+function revive(error: Extract<Reply, { ok: false }>['error']): Error {
+  if (error.name === 'DuplicateCommand' && error.seq !== undefined) return new DuplicateCommand('', error.seq);
+  if (error.name === 'SeqConflict') return Object.assign(new SeqConflict('', 0, 0), { message: error.message });
+  return new Error(error.message);
+}
+
+/** One thread and the requests waiting for its answers. */
+class Thread {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  #next = 1;
+  #failed: Error | null = null;
+
+  constructor(workerData: object, onOther: (message: unknown) => void) {
+    this.#worker = new Worker(WORKER, { workerData });
+    this.#worker.unref();
+    this.#worker.on('message', (message: Reply | object) => {
+      if (!('id' in message)) return onOther(message);
+      const waiting = this.#waiting.get(message.id);
+      this.#waiting.delete(message.id);
+      if (!this.#waiting.size) this.#worker.unref();
+      if (message.ok) waiting?.resolve(message.value);
+      else waiting?.reject(revive(message.error));
+    });
+    this.#worker.on('error', (err) => this.#fail(err));
+    this.#worker.on('exit', () => this.#fail(new Error('store thread stopped')));
+  }
+
+  #fail(err: Error) {
+    this.#failed ??= err;
+    for (const waiting of this.#waiting.values()) waiting.reject(err);
+    this.#waiting.clear();
+  }
+
+  ask<T>(op: string, ...args: unknown[]): Promise<T> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const id = this.#next++;
+    // Held open while an answer is due: a script awaiting a commit must not exit before it.
+    if (!this.#waiting.size) this.#worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, op, args } satisfies Request);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#failed) return;
+    await this.ask('close');
+    this.#failed = new Error('store closed');
+    await this.#worker.terminate();
+  }
 }
 
 export class SqliteStore implements EventStore {
-  readonly db: Database.Database;
-  #q;
+  readonly #writer: Thread;
+  readonly #reader: Thread;
+  #closed = false;
 
   constructor(dataDir: string, file = 'verkstad.db') {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, file));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    // Erasing a workshop must erase its text from the file too, not only unlink the pages.
-    this.db.pragma('secure_delete = ON');
-    this.db.exec(SCHEMA);
-    // Data folders from before the retention setting lack the column.
-    const columns = this.db.pragma('table_info(workshops)') as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'closed_at')) this.db.exec('ALTER TABLE workshops ADD COLUMN closed_at INTEGER');
-    this.db.exec('CREATE INDEX IF NOT EXISTS workshops_closed_at ON workshops (closed_at) WHERE closed_at IS NOT NULL');
-    const db = this.db;
-    this.#q = {
-      insertWorkshop: db.prepare(
-        'INSERT INTO workshops (id, join_code, key_hash, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      record: db.prepare<[string], RecordRow>(
-        'SELECT id, join_code, key_hash, created_at FROM workshops WHERE id = ?',
-      ),
-      setClosedAt: db.prepare('UPDATE workshops SET closed_at = ? WHERE id = ?'),
-      closedBefore: db.prepare<[number], { id: string }>('SELECT id FROM workshops WHERE closed_at < ?'),
-      erase: ['events', 'commands', 'credentials'].map((table) =>
-        db.prepare(`DELETE FROM ${table} WHERE workshop_id = ?`),
-      ),
-      eraseRecord: db.prepare('DELETE FROM workshops WHERE id = ?'),
-      byCode: db.prepare<[string], { id: string }>('SELECT id FROM workshops WHERE join_code = ?'),
-      lastSeq: db.prepare<[string], { seq: number | null }>(
-        'SELECT MAX(seq) AS seq FROM events WHERE workshop_id = ?',
-      ),
-      insertEvent: db.prepare('INSERT INTO events (workshop_id, seq, type, data) VALUES (?, ?, ?, ?)'),
-      events: db.prepare<[string, number], { seq: number; data: string }>(
-        'SELECT seq, data FROM events WHERE workshop_id = ? AND seq > ? ORDER BY seq',
-      ),
-      insertCommand: db.prepare('INSERT INTO commands (workshop_id, command_id, seq) VALUES (?, ?, ?)'),
-      command: db.prepare<[string, string], { seq: number }>(
-        'SELECT seq FROM commands WHERE workshop_id = ? AND command_id = ?',
-      ),
-      insertCredential: db.prepare(
-        'INSERT INTO credentials (workshop_id, token_hash, participant_id) VALUES (?, ?, ?)',
-      ),
-      credential: db.prepare<[string, string], { participant_id: string }>(
-        'SELECT participant_id FROM credentials WHERE workshop_id = ? AND token_hash = ?',
-      ),
-    };
+    // Tables first, once, so that both threads find them.
+    openDatabase(dataDir, file).close();
+    const crashAfterCommits = Number(process.env.VERKSTAD_CRASH_AFTER_COMMIT) || undefined;
+    this.#writer = new Thread({ dataDir, file, role: 'writer', crashAfterCommits }, (message) =>
+      this.#snapshot((message as SnapshotsDue).due),
+    );
+    this.#reader = new Thread({ dataDir, file, role: 'reader' }, () => {});
   }
 
-  create(record: WorkshopRecord, events: WorkshopEvent[]): void {
-    this.db.transaction(() => {
-      this.#q.insertWorkshop.run(record.id, record.joinCode, record.keyHash, record.createdAt);
-      events.forEach((event, i) => this.#q.insertEvent.run(record.id, i + 1, event.type, JSON.stringify(event)));
-    })();
+  /** Fold the new snapshot on the reader, keep it through the writer; a failure only waits for the next. */
+  #snapshot(due: string[]) {
+    for (const id of due) {
+      this.#reader
+        .ask<{ seq: number; data: string } | null>('buildSnapshot', id)
+        .then((built) => built && !this.#closed && this.#writer.ask('saveSnapshot', id, built.seq, built.data))
+        .catch((err: Error) => console.error('snapshot failed', id, err.message));
+    }
   }
 
-  get(workshopId: string): WorkshopRecord | undefined {
-    const row = this.#q.record.get(workshopId);
-    return row && { id: row.id, joinCode: row.join_code, keyHash: row.key_hash, createdAt: row.created_at };
+  create(record: WorkshopRecord, events: WorkshopEvent[]): Promise<void> {
+    return this.#writer.ask('create', record, events);
   }
 
-  idForCode(joinCode: string): string | undefined {
-    return this.#q.byCode.get(joinCode)?.id;
+  append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options: AppendOptions = {}): Promise<number> {
+    return this.#writer.ask('append', workshopId, expectedSeq, events, options);
   }
 
-  load(workshopId: string, afterSeq = 0): Sequenced[] {
-    return this.#q.events
-      .all(workshopId, afterSeq)
-      .map((row) => ({ seq: row.seq, event: JSON.parse(row.data) as WorkshopEvent }));
+  delete(workshopId: string): Promise<boolean> {
+    return this.#writer.ask('delete', workshopId);
   }
 
-  append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options: AppendOptions = {}): number {
-    return this.db.transaction(() => {
-      if (!this.#q.record.get(workshopId)) throw new Error(`unknown workshop ${workshopId}`);
-      const last = this.#q.lastSeq.get(workshopId)?.seq ?? 0;
-      if (last !== expectedSeq) throw new SeqConflict(workshopId, expectedSeq, last);
-      events.forEach((event, i) =>
-        this.#q.insertEvent.run(workshopId, last + i + 1, event.type, JSON.stringify(event)),
-      );
-      const seq = last + events.length;
-      if (options.commandId) this.#q.insertCommand.run(workshopId, options.commandId, seq);
-      const c = options.credential;
-      if (c) this.#q.insertCredential.run(workshopId, c.tokenHash, c.participantId);
-      if (options.closedAt !== undefined) this.#q.setClosedAt.run(options.closedAt, workshopId);
-      return seq;
-    })();
+  get(workshopId: string): Promise<WorkshopRecord | undefined> {
+    return this.#reader.ask('get', workshopId);
   }
 
-  commandSeq(workshopId: string, commandId: string): number | undefined {
-    return this.#q.command.get(workshopId, commandId)?.seq;
+  idForCode(joinCode: string): Promise<string | undefined> {
+    return this.#reader.ask('idForCode', joinCode);
   }
 
-  participantForToken(workshopId: string, tokenHash: string): string | undefined {
-    return this.#q.credential.get(workshopId, tokenHash)?.participant_id;
+  load(workshopId: string, afterSeq = 0): Promise<Sequenced[]> {
+    return this.#reader.ask('load', workshopId, afterSeq);
   }
 
-  closedBefore(time: number): string[] {
-    return this.#q.closedBefore.all(time).map((row) => row.id);
+  open(workshopId: string, recent: number): Promise<OpenedWorkshop | undefined> {
+    return this.#reader.ask('open', workshopId, recent);
   }
 
-  delete(workshopId: string): boolean {
-    const deleted = this.db.transaction(() => {
-      for (const statement of this.#q.erase) statement.run(workshopId);
-      return this.#q.eraseRecord.run(workshopId).changes > 0;
-    })();
-    // The WAL still holds the pages as they were before; copy back and empty it.
-    if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return deleted;
+  commandSeq(workshopId: string, commandId: string): Promise<number | undefined> {
+    return this.#reader.ask('commandSeq', workshopId, commandId);
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  participantForToken(workshopId: string, tokenHash: string): Promise<string | undefined> {
+    return this.#reader.ask('participantForToken', workshopId, tokenHash);
+  }
+
+  closedBefore(time: number): Promise<string[]> {
+    return this.#reader.ask('closedBefore', time);
+  }
+
+  /** How the writer's connection commits (for the tests and the operator). */
+  settings(): Promise<{ journalMode: string; synchronous: number }> {
+    return this.#writer.ask('settings');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([this.#writer.close(), this.#reader.close()]);
   }
 }

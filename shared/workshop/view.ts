@@ -69,6 +69,48 @@ export function view(state: Workshop, viewer: Viewer): Workshop {
   return { ...state, notes, ballots };
 }
 
+/**
+ * What every participant who is in room `roomId` of the open breakout (null: in none) may see of
+ * the notes of others; with `roomId` null it is also the projector's whole view. Built once per
+ * seq and room for a crowd of snapshots, then made personal with `personalView`.
+ */
+export function sharedView(state: Workshop, roomId: string | null): Workshop {
+  const notes: Record<string, Note> = {};
+  for (const note of Object.values(state.notes)) {
+    const room = openBreakoutOfRoom(state, note.roomId) ? note.roomId : null;
+    if ((room === null || room === roomId) && !isHidden(state, note))
+      notes[note.id] = isAnonymous(state, note.activityId) ? { ...note, authorId: null } : note;
+  }
+  const ballots = Object.fromEntries(Object.keys(state.ballots).map((activityId) => [activityId, {}]));
+  return { ...state, notes, ballots };
+}
+
+/** The room a participant is in during an open breakout, the key of their `sharedView`. */
+export function sharedRoomOf(state: Workshop, participantId: string): string | null {
+  const breakout = state.activities.find((a) => a.breakout?.open)?.breakout;
+  return roomOf(breakout, participantId)?.id ?? null;
+}
+
+/**
+ * `view(state, viewer)` for a participant, from the `sharedView` of their room and the ids of
+ * the notes they wrote: their own hidden notes, their own names on anonymous notes, their dots.
+ */
+export function personalView(state: Workshop, shared: Workshop, viewer: Viewer, own: readonly string[]): Workshop {
+  const me = viewerId(viewer);
+  if (!me) return shared;
+  let notes = shared.notes;
+  for (const id of own) {
+    const note = state.notes[id];
+    if (!note || shared.notes[id] === note || !canSee(state, note, viewer)) continue;
+    if (notes === shared.notes) notes = { ...shared.notes };
+    notes[id] = note;
+  }
+  const ballots = Object.fromEntries(
+    Object.entries(state.ballots).map(([activityId, byVoter]) => [activityId, byVoter[me] ? { [me]: byVoter[me] } : {}]),
+  );
+  return { ...shared, notes, ballots };
+}
+
 /** The note an event is about, as far as visibility goes; null if not a note event. */
 function noteRefOf(state: Workshop, event: WorkshopEvent): NoteRef | null | undefined {
   switch (event.type) {

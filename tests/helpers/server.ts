@@ -15,6 +15,8 @@ export interface TestServer {
   dataDir: string;
   restart(): Promise<void>;
   close(): Promise<void>;
+  /** A workshop's seq as stored (after every command answered before this call). */
+  seq(workshopId: string): Promise<number | undefined>;
 }
 
 export function tempDir(prefix = 'verkstad-test-'): string {
@@ -57,6 +59,7 @@ export async function startServer(
       handle.server = make();
       handle.url = await handle.server.listen(port, '127.0.0.1');
     },
+    seq: (workshopId) => handle.server.workshops.read(workshopId, ({ state }) => state.seq),
     async close() {
       await handle.server.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
