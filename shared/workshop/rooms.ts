@@ -1,8 +1,90 @@
 // Splitting a group into breakout rooms. Pure and seeded: the same people and seed always
 // give the same split, so a facilitator's preview is what opens.
-import type { Assignment, OrgKind, Participant, Room } from './model.ts';
+import { LIMITS, type Assignment, type OrgKind, type Participant, type Room, type Workshop } from './model.ts';
 
 export type Member = Pick<Participant, 'id' | 'orgKind' | 'organisation'>;
+
+/** Who a breakout is dealt for: everyone present (not removed), by join time, then id. */
+export function breakoutPeople(participants: Workshop['participants']): Participant[] {
+  return Object.values(participants)
+    .filter((p) => !p.removed)
+    .sort((a, b) => a.joinedAt - b.joinedAt || a.id.localeCompare(b.id));
+}
+
+/** Where the facilitator put someone by hand: a room's index, or -1 for "not placed". */
+export type Moves = Readonly<Record<string, number>>;
+
+export interface Split {
+  /** Participant ids per room, in the order of `people`. */
+  rooms: string[][];
+  /** Present, but in no room: they choose (self-select) or the server places them on opening. */
+  unplaced: string[];
+}
+
+/**
+ * The facilitator's plan: the seeded split from `assignRooms`, with their own moves laid on
+ * top. `planned` are the people the split was dealt for (the ones present when the
+ * facilitator last shuffled); anyone who came later is left unplaced unless moved, so a
+ * newcomer never reshuffles a split the facilitator has already adjusted.
+ */
+export function planSplit(
+  people: readonly Member[],
+  planned: ReadonlySet<string>,
+  roomCount: number,
+  assignment: Assignment,
+  seed: number,
+  moves: Moves,
+): Split {
+  const count = Math.max(1, roomCount);
+  const base = assignRooms(
+    people.filter((p) => planned.has(p.id)),
+    count,
+    assignment,
+    seed,
+  );
+  const where = new Map<string, number>();
+  base.forEach((members, i) => members.forEach((id) => where.set(id, i)));
+  for (const [id, to] of Object.entries(moves)) if (to < count) where.set(id, to);
+  const rooms: string[][] = Array.from({ length: count }, () => []);
+  const unplaced: string[] = [];
+  for (const p of people) {
+    const i = where.get(p.id);
+    if (i === undefined || i < 0) unplaced.push(p.id);
+    else rooms[i].push(p.id);
+  }
+  return { rooms, unplaced };
+}
+
+/** How a split is asked for: so many rooms, rooms with these names, or rooms of about `size`. */
+export interface SplitRequest {
+  assignment: Assignment;
+  rooms?: number | string[];
+  size?: number;
+  seed: number;
+}
+
+/**
+ * The rooms `breakout.open` gets when the facilitator's page opens this split untouched: the
+ * same people, count and seed, so the same members in the same order. Unnamed rooms are
+ * called `defaultName(i)`, as the page calls them.
+ */
+export function previewSplit(
+  participants: Workshop['participants'],
+  request: SplitRequest,
+  defaultName: (index: number) => string,
+): { rooms: Array<{ name: string; members: string[] }>; unplaced: string[] } {
+  const people = breakoutPeople(participants);
+  const wanted = Array.isArray(request.rooms)
+    ? request.rooms.length
+    : (request.rooms ?? roomCountForSize(people.length, request.size ?? 1));
+  const count = Math.min(LIMITS.rooms, Math.max(1, wanted));
+  const split = planSplit(people, new Set(people.map((p) => p.id)), count, request.assignment, request.seed, {});
+  const names = Array.isArray(request.rooms) ? request.rooms : [];
+  return {
+    rooms: split.rooms.map((members, i) => ({ name: names[i] ?? defaultName(i), members })),
+    unplaced: split.unplaced,
+  };
+}
 
 /** mulberry32: a small, good-enough seeded generator for shuffles. */
 export function seededRandom(seed: number): () => number {
