@@ -3,23 +3,47 @@
 // facilitator connected to count the notes that arrive, runs `artillery run` with the
 // workshop's ids in WORKSHOP_ID and ACTIVITY_ID, and writes Artillery's summary report into
 // bench/results.md (section `artillery`). Telemetry to Artillery's servers is switched off.
+// Artillery is fetched by npx on first use, not installed with the app: it was ~60 % of what
+// `npm install` downloaded, for a benchmark few run.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { createWorkshopAt } from './load.ts';
 
+/** 2.0.21 is the last Artillery for Node 20 (2.0.22 and later need Node 22). */
+const ARTILLERY = 'artillery@2.0.21';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ARTILLERY = fileURLToPath(new URL('../node_modules/.bin/artillery', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('./artillery.yml', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 
-const target = (process.argv[2] ?? 'http://localhost:3000').replace(/\/+$/, '');
-if (!existsSync(ARTILLERY)) {
-  console.error('Artillery is not installed: run `npm install` (it is a devDependency, pinned to 2.0.21 for Node 20).');
-  process.exit(2);
+/** `npx --yes artillery@2.0.21 …`: npx keeps it in npm's cache, so only the first run downloads. */
+function artillery(args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: Buffer) => void): Promise<number> {
+  const windows = process.platform === 'win32';
+  return new Promise((resolve) => {
+    const child = spawn(windows ? 'npx.cmd' : 'npx', ['--yes', ARTILLERY, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, ARTILLERY_DISABLE_TELEMETRY: 'true' },
+      stdio: ['ignore', onOutput ? 'pipe' : 'inherit', 'inherit'],
+      shell: windows,
+    });
+    child.stdout?.on('data', (chunk: Buffer) => onOutput?.(chunk));
+    child.on('error', (err) => {
+      console.error(`could not start npx (${err.message}): it comes with npm`);
+      resolve(127);
+    });
+    child.on('close', (c) => resolve(c ?? 1));
+  });
 }
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log('usage: npm run bench:artillery [-- <server address, default http://localhost:3000>]');
+  console.log(`runs bench/artillery.yml with ${ARTILLERY} (fetched by npx on first use) against a running server`);
+  process.exit(await artillery(['--version'], {}));
+}
+
+const target = (process.argv[2] ?? 'http://localhost:3000').replace(/\/+$/, '');
 try {
   await fetch(`${target}/api/health`);
 } catch {
@@ -47,18 +71,15 @@ facilitator.on('events', (batch: Array<{ event: { type: string } }>) => {
 
 const started = new Date();
 let output = '';
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(ARTILLERY, ['run', '--target', target, SCRIPT], {
-    cwd: ROOT,
-    env: { ...process.env, WORKSHOP_ID: workshop.workshopId, ACTIVITY_ID: workshop.activityId, ARTILLERY_DISABLE_TELEMETRY: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
+console.log(`running ${ARTILLERY} (the first run downloads it into npm's cache)`);
+const code = await artillery(
+  ['run', '--target', target, SCRIPT],
+  { WORKSHOP_ID: workshop.workshopId, ACTIVITY_ID: workshop.activityId },
+  (chunk) => {
     process.stdout.write(chunk);
     output += chunk.toString();
-  });
-  child.on('close', (c) => resolve(c ?? 1));
-});
+  },
+);
 await new Promise((r) => setTimeout(r, 2000)); // the last broadcasts
 facilitator.close();
 
