@@ -4,14 +4,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Outbox } from '../client/src/lib/outbox.ts';
-import { notesFor, optimisticNotes, type NoteView } from '../client/src/lib/optimistic.ts';
+import { notesFor, optimisticView, type Failure, type NoteView } from '../client/src/lib/optimistic.ts';
 import { BOARD_MAX_AGE_MS, BOARD_MAX_CHARS, BOARD_PREFIX, BUILD, loadBoard, saveBoard, sweepBoards, tokenTag, type CachedBoard } from '../client/src/lib/boardCache.ts';
 import { forgetWorkshop, outboxPrefix } from '../client/src/lib/storage.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { view } from '../shared/workshop/view.ts';
 import type { Command } from '../shared/schema.ts';
-import { FACILITATOR_ID, type Workshop } from '../shared/workshop/model.ts';
-import { command, facilitator, participant, story, workshop, type CommandInput } from './helpers/builders.ts';
+import type { Actor, Workshop } from '../shared/workshop/model.ts';
+import { T0, command, facilitator, participant, story, workshop, type CommandInput } from './helpers/builders.ts';
 
 /**
  * What a browser's localStorage does, in memory: a stand-in for the browser. localStorage
@@ -294,6 +294,10 @@ const anna = participant(ANNA);
 /** A workshop with a SWOT (current) and a next-steps board; Anna has joined. */
 const kalmar = () => story({ agenda: ['swot', 'actions'], participants: [ANNA] });
 
+/** The notes of the optimistic view of the page `actor` is. */
+const optimisticNotes = (state: Workshop, actor: Actor, pending: Command[], settling: Command[], failures: Failure[]) =>
+  optimisticView(state, actor, { pending, settling, failures, now: T0 }).notes;
+
 /** What the server will hold for Anna's pending command: its events applied. */
 function serverAfter(state: Workshop, input: CommandInput): Workshop {
   const s = kalmar();
@@ -308,7 +312,7 @@ optimistic('a note written offline shows at once, as Anna’s, marked unsaved, a
   s.note(anna, 'note-saved-1', 'swot-1', 'Redan sparad');
   const add = command({ type: 'note.add', noteId: 'note-new-01', activityId: 'swot-1', columnId: 'w', text: 'Skrivet offline' });
 
-  const notes = optimisticNotes(s.state, ANNA, [add], [], []);
+  const notes = optimisticNotes(s.state, anna, [add], [], []);
   const fresh = notes['note-new-01'];
   assert.ok(fresh, 'the new note is shown');
   assert.is(fresh.text, 'Skrivet offline');
@@ -327,7 +331,7 @@ optimistic('an edit not yet saved shows the new text, marked unsaved; other note
   s.note(facilitator, 'note-fac-001', 'swot-1', 'Facilitatorns');
   const edit = command({ type: 'note.edit', noteId: 'note-anna-01', text: 'Rättad version' });
 
-  const notes = optimisticNotes(s.state, ANNA, [edit], [], []);
+  const notes = optimisticNotes(s.state, anna, [edit], [], []);
   assert.is(notes['note-anna-01'].text, 'Rättad version');
   assert.is(notes['note-anna-01'].pending, true);
   assert.is(notes['note-fac-001'].text, 'Facilitatorns');
@@ -339,7 +343,7 @@ optimistic('a next step edited offline shows its new owner and date', () => {
   const s = kalmar();
   s.must(facilitator, { type: 'note.add', noteId: 'note-step-01', activityId: 'actions-1', columnId: 'actions', text: 'Ringa kommunen' });
   const edit = command({ type: 'note.edit', noteId: 'note-step-01', text: 'Ringa kommunen', owner: 'Bertil', due: '2026-04-01' });
-  const note = optimisticNotes(s.state, FACILITATOR_ID, [edit], [], [])['note-step-01'];
+  const note = optimisticNotes(s.state, facilitator, [edit], [], [])['note-step-01'];
   assert.is(note.owner, 'Bertil');
   assert.is(note.due, '2026-04-01');
   assert.is(note.pending, true);
@@ -349,7 +353,7 @@ optimistic('a note moved offline shows in its new column, marked unsaved', () =>
   const s = kalmar();
   s.note(anna, 'note-anna-01', 'swot-1', 'Hot eller svaghet?', 't');
   const move = command({ type: 'note.move', noteId: 'note-anna-01', columnId: 'w' });
-  const note = optimisticNotes(s.state, ANNA, [move], [], [])['note-anna-01'];
+  const note = optimisticNotes(s.state, anna, [move], [], [])['note-anna-01'];
   assert.is(note.columnId, 'w');
   assert.is(note.pending, true);
 });
@@ -359,7 +363,7 @@ optimistic('a note deleted offline disappears at once', () => {
   s.note(anna, 'note-anna-01', 'swot-1', 'Fel lapp');
   s.note(anna, 'note-anna-02', 'swot-1', 'Rätt lapp');
   const del = command({ type: 'note.delete', noteId: 'note-anna-01' });
-  const notes = optimisticNotes(s.state, ANNA, [del], [], []);
+  const notes = optimisticNotes(s.state, anna, [del], [], []);
   assert.equal(Object.keys(notes), ['note-anna-02']);
 });
 
@@ -367,7 +371,7 @@ optimistic('a note written and then edited offline shows the edit, still unsaved
   const s = kalmar();
   const add = command({ type: 'note.add', noteId: 'note-new-01', activityId: 'swot-1', columnId: 's', text: 'Stavfel' });
   const edit = command({ type: 'note.edit', noteId: 'note-new-01', text: 'Rättstavat' });
-  const notes = optimisticNotes(s.state, ANNA, [add, edit], [], []);
+  const notes = optimisticNotes(s.state, anna, [add, edit], [], []);
   assert.is(notes['note-new-01'].text, 'Rättstavat');
   assert.is(notes['note-new-01'].pending, true);
 });
@@ -380,7 +384,7 @@ optimistic('once the server has the note, it is shown once, as saved, even while
   const after = serverAfter(s.state, input);
 
   // The event arrived before the ack: the command is still in the outbox.
-  const notes = optimisticNotes(after, ANNA, [add], [], []);
+  const notes = optimisticNotes(after, anna, [add], [], []);
   assert.equal(notesFor(notes, 'swot-1').map((n) => n.id), ['note-old-01', 'note-new-01']);
   assert.is(Object.keys(notes).length, 2);
   assert.is(notes['note-new-01'].pending, false);
@@ -390,7 +394,7 @@ optimistic('once the server has the note, it is shown once, as saved, even while
 optimistic('an acknowledged note whose event has not arrived yet shows as saved, without a flicker', () => {
   const s = kalmar();
   const add = command({ type: 'note.add', noteId: 'note-new-01', activityId: 'swot-1', columnId: 's', text: 'Kvitterad' });
-  const notes = optimisticNotes(s.state, ANNA, [], [add], []);
+  const notes = optimisticNotes(s.state, anna, [], [add], []);
   assert.is(notes['note-new-01'].text, 'Kvitterad');
   assert.is(notes['note-new-01'].pending, false);
   assert.is(notes['note-new-01'].error, null);
@@ -399,7 +403,7 @@ optimistic('an acknowledged note whose event has not arrived yet shows as saved,
 optimistic('a refused note stays visible with the reason, so the text is not lost', () => {
   const s = kalmar();
   const add = command({ type: 'note.add', noteId: 'note-new-01', activityId: 'swot-1', columnId: 's', text: 'För sent' });
-  const notes = optimisticNotes(s.state, ANNA, [], [], [{ command: add, message: 'Aktiviteten är låst' }]);
+  const notes = optimisticNotes(s.state, anna, [], [], [{ command: add, message: 'Aktiviteten är låst' }]);
   const note = notes['note-new-01'];
   assert.is(note.text, 'För sent');
   assert.is(note.pending, false);
@@ -413,7 +417,7 @@ optimistic('a refused edit shows the saved text with the reason; a refused delet
   s.note(anna, 'note-anna-02', 'swot-1', 'Ska bort');
   const edit = command({ type: 'note.edit', noteId: 'note-anna-01', text: 'Avvisad text' });
   const del = command({ type: 'note.delete', noteId: 'note-anna-02' });
-  const notes = optimisticNotes(s.state, ANNA, [], [], [
+  const notes = optimisticNotes(s.state, anna, [], [], [
     { command: edit, message: 'Låst' },
     { command: del, message: 'Låst' },
   ]);
@@ -428,7 +432,7 @@ optimistic('a refused move leaves the note in its column, with the reason', () =
   const s = kalmar();
   s.note(anna, 'note-anna-01', 'swot-1', 'Styrka', 's');
   const move = command({ type: 'note.move', noteId: 'note-anna-01', columnId: 'o' });
-  const note = optimisticNotes(s.state, ANNA, [], [], [{ command: move, message: 'Låst' }])['note-anna-01'];
+  const note = optimisticNotes(s.state, anna, [], [], [{ command: move, message: 'Låst' }])['note-anna-01'];
   assert.is(note.columnId, 's');
   // The note is visible, so the page's list of other failures leaves this one out: the note
   // itself must say why it jumped back.
@@ -444,7 +448,7 @@ optimistic('a refused delete or move does not hide that a later edit of the note
     command({ type: 'note.delete', noteId: 'note-anna-01' }),
     command({ type: 'note.move', noteId: 'note-anna-01', columnId: 'o' }),
   ]) {
-    const note = optimisticNotes(s.state, ANNA, [edit], [], [{ command: refused, message: 'Låst' }])['note-anna-01'];
+    const note = optimisticNotes(s.state, anna, [edit], [], [{ command: refused, message: 'Låst' }])['note-anna-01'];
     assert.is(note.text, 'Ändrad offline');
     assert.is(note.pending, true, `${refused.type}: the queued edit is still unsaved`);
     assert.is(note.error, 'Låst');
@@ -454,7 +458,7 @@ optimistic('a refused delete or move does not hide that a later edit of the note
 optimistic('an edit of a note someone else has deleted shows nothing rather than bringing it back', () => {
   const s = kalmar();
   const edit = command({ type: 'note.edit', noteId: 'note-gone-01', text: 'Ändrad' });
-  assert.equal(optimisticNotes(s.state, ANNA, [edit], [], []), {});
+  assert.equal(optimisticNotes(s.state, anna, [edit], [], []), {});
 });
 
 optimistic('for any queued changes and however far the server has come, the view shows what the server will end with, each note once', () => {
@@ -522,7 +526,7 @@ optimistic('for any queued changes and however far the server has come, the view
       // The server has applied the first `k` commands; the first `j` have been acknowledged.
       const applied = states[k % states.length];
       const acked = j % (pending.length + 1);
-      const notes = optimisticNotes(applied, FACILITATOR_ID, pending.slice(acked), pending.slice(0, acked), []);
+      const notes = optimisticNotes(applied, facilitator, pending.slice(acked), pending.slice(0, acked), []);
 
       const shown = (view: Record<string, NoteView>, activityId: string) =>
         notesFor(view, activityId).map((note) => ({
@@ -533,7 +537,7 @@ optimistic('for any queued changes and however far the server has come, the view
           owner: note.owner ?? '',
           due: note.due ?? '',
         }));
-      const server = optimisticNotes(final, FACILITATOR_ID, [], [], []);
+      const server = optimisticNotes(final, facilitator, [], [], []);
       for (const activityId of boards) assert.equal(shown(notes, activityId), shown(server, activityId));
 
       const listed = boards.flatMap((a) => notesFor(notes, a).map((note) => note.id));

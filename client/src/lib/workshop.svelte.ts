@@ -12,6 +12,7 @@ import {
   roomOf,
   type Activity,
   type ActivityKind,
+  type Actor,
   type Assignment,
   type Column,
   type ErrorCode,
@@ -24,7 +25,7 @@ import { KeptBoard } from './boardCache.ts';
 import { conflictText, emptiedTitle } from './conflicts.ts';
 import { Connection, type CommandInput, type ConnectionStatus } from './connection.ts';
 import { errorText, i18n, t } from './i18n.svelte.ts';
-import { notesFor, optimisticBallots, optimisticNotes, type Failure, type NoteView } from './optimistic.ts';
+import { notesFor, optimisticView, type Failure, type NoteView, type OptimisticView } from './optimistic.ts';
 import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
 
@@ -100,23 +101,28 @@ export class WorkshopState extends Toolkit {
   /** A participant's page keeps its board on the phone (boardCache.ts). */
   readonly #board: KeptBoard | null;
 
-  notes: Record<string, NoteView> = $derived.by(() =>
+  /** Who this page is to the rules (decide): null until the server says. */
+  #actor: Actor | null = $derived(
+    this.you.role === 'facilitator'
+      ? { role: 'facilitator' }
+      : this.you.participantId
+        ? { role: 'participant', participantId: this.you.participantId }
+        : null,
+  );
+  /** The commands on their way folded onto the state once, for notes and dots alike. */
+  #optimistic: OptimisticView = $derived(
     this.workshop
-      ? optimisticNotes(
-          this.workshop,
-          this.myId,
-          this.pending,
-          this.#settling.map((s) => s.command),
-          this.failureTexts,
-        )
-      : {},
+      ? optimisticView(this.workshop, this.#actor, {
+          pending: this.pending,
+          settling: this.#settling.map((s) => s.command),
+          failures: this.failureTexts,
+          now: this.serverNow(),
+        })
+      : { notes: {}, ballots: {} },
   );
+  notes: Record<string, NoteView> = $derived(this.#optimistic.notes);
   /** This participant's dots (activity → option → dots), votes on their way included. */
-  myBallots: Record<string, Record<string, number>> = $derived(
-    this.workshop && this.you.participantId
-      ? optimisticBallots(this.workshop, this.you.participantId, this.pending, this.#settling.map((s) => s.command))
-      : {},
-  );
+  myBallots: Record<string, Record<string, number>> = $derived(this.#optimistic.ballots);
   current: Activity | undefined = $derived(
     this.workshop?.activities.find((a) => a.id === this.workshop?.currentActivityId),
   );
