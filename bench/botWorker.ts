@@ -1,31 +1,34 @@
-// The bot side of the load scenarios, worker half: one process holding a share of the bots as
-// socket.io-client connections. Kept lean, since it shares a small machine with the server:
-// no state is folded, an `events` message is only looked at for `note.added` (to time it) and
-// `breakout.opened` (to know the rooms are in place). A note's text starts with its send time
-// and its author's bot number, so any receiver can time it without a side table.
+// The bot side of the load scenarios, worker half: one process holding a share of the bots,
+// each a headless phone (bench/client/headless.ts) running the web client's own WorkshopState
+// and Connection. A bot acts only through the class's domain methods (join, addNote, castVote,
+// editNote, the facilitator's openBreakout …), and a note counts as received when the class
+// has folded its event into the state: it is read back from `state.workshop.notes`. A note's
+// text starts with its send time and its author's bot number, so any receiver can time it
+// without a side table.
+//
+// What the client code costs (bench/results.md notes the bots' CPU and RSS of every phase):
+// see the comment at BOT_COST below.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
-import type { BotRole, BotSpec, ConnectResult, PostPlan, PostResult, Report, ToWorker } from './bots.ts';
+import type { WorkshopState } from '../client/src/lib/workshop.svelte.ts';
+import type { Sequenced } from '../shared/workshop/events.ts';
+import { optionsOf } from '../shared/workshop/voting.ts';
+import type { BotRole, BotSpec, CallResult, ConnectResult, PostAction, PostPlan, PostResult, Report, ToWorker } from './bots.ts';
+import { HeadlessPhone, type Outcome } from './client/headless.ts';
 import { clock, Histogram } from './latency.ts';
 
-interface Bot extends Omit<BotSpec, 'participantId'> {
-  socket: Socket;
-  participantId: string | null;
+// BOT_COST: measured with 1,000 bots in 2 workers beside the server (see the report in
+// bench/results.md notes): the web client's code per bot is what a phone runs, and it shares
+// this machine's 2 cores with the server.
+
+interface Bot extends BotSpec {
+  phone: HeadlessPhone;
+  workshopId: string;
   ready: boolean;
   sent: number;
-  /** The seq this bot's state would be at (snapshot, then events), for syncOnGap. */
-  seq: number;
+  breakoutSeen: boolean;
 }
 
-interface Sequenced {
-  seq: number;
-  event: { type: string; note?: { id: string; text: string } };
-}
-
-type Ack = { ok: true; data: unknown } | { ok: false; error: string; message: string };
-
-const PROTOCOL = 1;
-const ORGANISATIONS: Array<[string, string]> = [
+const ORGANISATIONS: Array<[string, 'kommun' | 'region' | 'brukarrepresentant' | 'annan']> = [
   ['Nybro kommun', 'kommun'],
   ['Region Kalmar län', 'region'],
   ['Kalmar kommun', 'kommun'],
@@ -34,6 +37,8 @@ const ORGANISATIONS: Array<[string, string]> = [
 ];
 /** After the time stamp and the bot number: a note of ordinary length. */
 const NOTE_TEXT = 'Kortare beslutsvägar mellan kommun och region när en brukare behöver båda';
+/** How long a phase waits at its end for answers still on their way (the client never gives up). */
+const DRAIN_MS = 60_000;
 
 const bots = new Map<number, Bot>();
 let measuring = false;
@@ -42,100 +47,89 @@ let latency = new Histogram();
 let received: Record<BotRole, number> = { participant: 0, facilitator: 0, projector: 0 };
 let facilitatorIds = new Set<string>();
 let breakoutSeen = 0;
-let syncOnGap = false;
-let syncs = 0;
+let unfolded = 0;
 let disconnects: Record<string, number> = {};
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
+/** After the client folded a batch (its listener runs first): time the notes it now holds. */
 function onEvents(bot: Bot, batch: Sequenced[]) {
   const now = clock();
-  if (syncOnGap) {
-    // As the web client: a seq beyond the next one means something was missed; ask for all.
-    const next = batch.find((e) => e.seq > bot.seq);
-    if (next && next.seq > bot.seq + 1) {
-      syncs++;
-      bot.socket.emit('sync', () => {});
-    }
+  const state = bot.phone.state;
+  if (!bot.breakoutSeen && state.openBreakoutActivity) {
+    bot.breakoutSeen = true;
+    breakoutSeen++;
   }
-  for (const { seq } of batch) if (seq > bot.seq) bot.seq = seq;
+  if (!measuring) return;
   for (const { event } of batch) {
-    if (event.type === 'note.added' && event.note) {
-      if (!measuring) continue;
-      const text = event.note.text;
-      const first = text.indexOf(' ');
-      const author = Number(text.slice(first + 1, text.indexOf(' ', first + 1)));
-      if (author === bot.i) continue; // the author's own copy is no delivery to someone else
-      latency.add(now - Number(text.slice(0, first)));
-      received[bot.role]++;
-      if (trackIds && bot.role === 'facilitator') facilitatorIds.add(event.note.id);
-    } else if (event.type === 'breakout.opened') breakoutSeen++;
+    const noteId = event.type === 'note.added' ? event.note.id : event.type === 'note.edited' ? event.noteId : null;
+    if (noteId === null) continue;
+    const note = state.workshop?.notes[noteId];
+    if (!note) {
+      unfolded++;
+      continue;
+    }
+    const text = note.text;
+    const first = text.indexOf(' ');
+    const author = Number(text.slice(first + 1, text.indexOf(' ', first + 1)));
+    if (author === bot.i || !(first > 0)) continue; // the author's own copy is no delivery to someone else
+    latency.add(now - Number(text.slice(0, first)));
+    received[bot.role]++;
+    if (trackIds && bot.role === 'facilitator') facilitatorIds.add(noteId);
   }
 }
 
-function connectOne(url: string, workshopId: string, spec: BotSpec, timeoutMs: number): Promise<{ ms?: number; error?: string }> {
+/** What the bot waits for before it counts as in: its first full state, as its page would show it. */
+function ready(bot: Bot): (state: WorkshopState) => boolean {
+  if (bot.role === 'participant') return (state) => state.you.role === 'participant';
+  return (state) => state.workshop !== null;
+}
+
+async function connectOne(url: string, workshopId: string, spec: BotSpec, timeoutMs: number): Promise<{ ms?: number; error?: string }> {
   const t0 = clock();
-  const auth: Record<string, unknown> = { protocol: PROTOCOL, workshopId };
-  if (spec.key !== undefined) auth.facilitatorKey = spec.key;
-  if (spec.token !== undefined) auth.participantToken = spec.token;
-  if (spec.since !== undefined) auth.since = spec.since;
-  const socket = io(url, {
-    transports: ['websocket'],
-    forceNew: true, // one connection per bot, no multiplexing over a shared Manager
-    reconnection: false, // a dropped bot shows up as a disconnect and as missing deliveries
-    timeout: timeoutMs,
-    auth,
+  const phone = new HeadlessPhone({
+    workshopId,
+    url,
+    ...(spec.key !== undefined && { facilitatorKey: spec.key }),
+    ...(spec.token !== undefined && { participantToken: spec.token }),
   });
-  const bot: Bot = { ...spec, socket, participantId: spec.participantId ?? null, ready: false, sent: 0, seq: spec.since ?? 0 };
+  const bot: Bot = { ...spec, phone, workshopId, ready: false, sent: 0, breakoutSeen: false };
   bots.set(spec.i, bot);
-  socket.on('events', (batch: Sequenced[]) => onEvents(bot, batch));
-  socket.on('snapshot', (s: { workshop: { seq: number } }) => (bot.seq = s.workshop.seq));
-  socket.on('disconnect', (reason) => {
+  phone.socket.on('events', (batch: Sequenced[]) => onEvents(bot, batch));
+  phone.socket.on('disconnect', (reason: string) => {
     if (bot.ready) disconnects[reason] = (disconnects[reason] ?? 0) + 1;
   });
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (outcome: { ms?: number; error?: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (outcome.error) socket.close();
-      else bot.ready = true;
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => done({ error: 'timeout' }), timeoutMs);
-    socket.once('connect_error', (err: Error & { data?: { error?: string } }) => done({ error: err.data?.error ?? err.message }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
+  try {
+    phone.state.connect();
     if (spec.join) {
+      // The join form, filled in at once (the page waits for the connection under way itself).
+      // "Offline, try again" (no connection or no answer within the client's 10 s): tapped again.
       const [organisation, orgKind] = ORGANISATIONS[spec.i % ORGANISATIONS.length];
-      socket.once('snapshot', () => {
-        const request = { token: spec.token, name: `Deltagare ${spec.i}`, organisation, orgKind };
-        socket.emit('join', request, (ack: Ack) => {
-          if (!ack.ok) done({ error: `join ${ack.error}` });
-        });
-      });
-      // The ack comes first, then the participant's own snapshot: the first full state.
-      socket.on('snapshot', (s: { you: { role: string; participantId: string | null } }) => {
-        if (s.you.role !== 'participant' || bot.ready) return;
-        bot.participantId = s.you.participantId;
-        done({ ms: clock() - t0 });
-      });
-    } else if (spec.since !== undefined) {
-      // Up to date already: the server sends no snapshot, only the projection.
-      socket.once('connect', () => done({ ms: clock() - t0 }));
-    } else {
-      socket.once('snapshot', (s: { you: { participantId: string | null } }) => {
-        bot.participantId = s.you.participantId;
-        done({ ms: clock() - t0 });
-      });
+      const request = { token: spec.token!, name: `Deltagare ${spec.i}`, organisation, orgKind };
+      for (;;) {
+        const ack = await Promise.race([phone.state.join(request), timeout]);
+        if (ack.ok) break;
+        if (ack.error !== 'internal') throw new Error(`join ${ack.error}`);
+      }
     }
-  });
+    await Promise.race([phone.until(ready(bot)), timeout]);
+    bot.ready = true;
+    return { ms: clock() - t0 };
+  } catch (err) {
+    phone.destroy();
+    bots.delete(spec.i);
+    return { error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function connect(message: Extract<ToWorker, { type: 'connect' }>): Promise<ConnectResult> {
-  syncOnGap = message.syncOnGap;
   const readyMs = new Histogram();
   const failed: Record<string, number> = {};
-  let ready = 0;
+  let count = 0;
   await Promise.all(
     message.specs.map(
       (spec) =>
@@ -144,7 +138,7 @@ async function connect(message: Extract<ToWorker, { type: 'connect' }>): Promise
             const outcome = await connectOne(message.url, message.workshopId, spec, message.timeoutMs);
             if (outcome.error) failed[outcome.error] = (failed[outcome.error] ?? 0) + 1;
             else {
-              ready++;
+              count++;
               readyMs.add(outcome.ms!);
             }
             resolve();
@@ -154,39 +148,70 @@ async function connect(message: Extract<ToWorker, { type: 'connect' }>): Promise
   );
   const ids: Array<[number, string]> = [];
   for (const spec of message.specs) {
-    const bot = bots.get(spec.i);
-    if (bot?.ready && bot.participantId) ids.push([bot.i, bot.participantId]);
+    const id = bots.get(spec.i)?.phone.state.you.participantId;
+    if (id) ids.push([spec.i, id]);
   }
-  return { ready, failed, readyMs: readyMs.data(), ids };
+  return { ready: count, failed, readyMs: readyMs.data(), ids };
+}
+
+/** One turn of a participant bot: what its page offers on the current activity. Null: nothing to do. */
+function act(bot: Bot, action: PostAction, sentAt: number): ((state: WorkshopState) => unknown) | null {
+  const state = bot.phone.state;
+  const activity = state.current;
+  if (!activity || !state.workshop) return null;
+  const text = `${sentAt.toFixed(3)} ${bot.i} ${NOTE_TEXT}`;
+  if (action === 'note') {
+    // As CurrentActivity.svelte: into the phone's room while the breakout is open, else the plenary.
+    const room = activity.breakout?.open ? state.myRoom : undefined;
+    const columnId = activity.columns[0]?.id;
+    if (!columnId) return null;
+    return (s) => s.addNote(activity.id, columnId, text, { roomId: room?.id ?? null });
+  }
+  if (action === 'edit') {
+    const mine = Object.values(state.workshop.notes).filter((n) => n.authorId !== null && n.authorId === state.myId);
+    if (!mine.length) return null;
+    const note = mine[Math.floor(Math.random() * mine.length)];
+    return (s) => s.editNote(note.id, text);
+  }
+  // As DotVoter.svelte: a dot where one may go, else one taken back.
+  const voting = activity.voting;
+  if (!voting?.open) return null;
+  const options = optionsOf(state.workshop, activity);
+  if (!options.length) return null;
+  const ballot = state.myBallots[activity.id] ?? {};
+  const used = Object.values(ballot).reduce((a, b) => a + b, 0);
+  const option = options[Math.floor(Math.random() * options.length)];
+  const mine = ballot[option.id] ?? 0;
+  if (used < voting.dotsPerPerson && mine < voting.maxPerOption) return (s) => s.castVote(activity.id, option.id, 1);
+  const placed = Object.keys(ballot).filter((id) => ballot[id] > 0);
+  if (!placed.length) return null;
+  const back = placed[Math.floor(Math.random() * placed.length)];
+  return (s) => s.castVote(activity.id, back, -1);
 }
 
 async function post(message: Extract<ToWorker, { type: 'post' }>): Promise<PostResult> {
-  const { plan, durationMs, activityId, columnId } = message;
-  const posters = [...bots.values()].filter((b) => b.role === 'participant' && b.ready && b.participantId);
-  const result: PostResult = { sent: 0, acked: 0, errors: {}, ackMs: new Histogram().data(), ackedIds: [] };
+  const { plan, durationMs, action, workshopId } = message;
+  const posters = [...bots.values()].filter((b) => b.role === 'participant' && b.ready && (!workshopId || b.workshopId === workshopId));
+  const result: PostResult = { sent: 0, acked: 0, errors: {}, ackMs: new Histogram().data(), ackedIds: [], unacked: 0 };
   const ackMs = new Histogram(result.ackMs.counts);
-  const pending = new Set<Promise<void>>();
+  const pending = new Set<Promise<Outcome>>();
   const fail = (code: string) => (result.errors[code] = (result.errors[code] ?? 0) + 1);
 
   function send(bot: Bot) {
-    if (!bot.socket.connected) return void fail('disconnected');
-    const n = bot.sent++;
-    const noteId = `note-${bot.i}-${n}`;
     const sentAt = clock();
-    const command = { id: `cmd-${bot.i}-${n}`, type: 'note.add', noteId, activityId, columnId, text: `${sentAt.toFixed(3)} ${bot.i} ${NOTE_TEXT}` };
+    const turn = act(bot, action, sentAt);
+    if (!turn) return void fail(`nothing to ${action}`);
+    bot.sent++;
     result.sent++;
-    const p = (bot.socket.timeout(30_000).emitWithAck('command', command) as Promise<Ack>)
-      .then(
-        (ack) => {
-          if (!ack.ok) return void fail(ack.error);
-          result.acked++;
-          ackMs.add(clock() - sentAt);
-          if (trackIds) result.ackedIds.push(noteId);
-        },
-        () => void fail('ack timeout'),
-      )
-      .finally(() => pending.delete(p));
+    const p = bot.phone.send(turn);
     pending.add(p);
+    p.then((outcome) => {
+      pending.delete(p);
+      if (!outcome.ok) return void fail(outcome.error);
+      result.acked++;
+      ackMs.add(outcome.ms);
+      if (trackIds && outcome.command && 'noteId' in outcome.command) result.ackedIds.push(outcome.command.noteId);
+    });
   }
 
   const start = clock();
@@ -195,7 +220,8 @@ async function post(message: Extract<ToWorker, { type: 'post' }>): Promise<PostR
     if (!posters.length) return resolve();
     schedule(plan, posters, start, end, send, resolve);
   });
-  await Promise.all(pending);
+  await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+  result.unacked = pending.size;
   result.ackMs = ackMs.data();
   return result;
 }
@@ -236,13 +262,39 @@ function schedule(plan: PostPlan, posters: Bot[], start: number, end: number, se
   setTimeout(tick, Math.max(0, at - clock()));
 }
 
+async function call(message: Extract<ToWorker, { type: 'call' }>): Promise<CallResult> {
+  const bot = bots.get(message.i);
+  if (!bot) throw new Error(`no bot ${message.i} here`);
+  let value: unknown;
+  const outcome = await bot.phone.send((state) => {
+    const method = (state as unknown as Record<string, (...args: unknown[]) => unknown>)[message.method];
+    if (typeof method !== 'function') throw new Error(`WorkshopState has no method ${message.method}`);
+    value = method.apply(state, message.args);
+  });
+  // A Command is a plain object; anything else a method returns (an id) is sent back as is.
+  return outcome.ok ? { ok: true, value } : { ok: false, error: outcome.error };
+}
+
 function report(): Report {
+  const snapshots: Record<BotRole, number> = { participant: 0, facilitator: 0, projector: 0 };
+  let syncs = 0;
+  let resends = 0;
+  const participantBytes: number[] = [];
+  for (const bot of bots.values()) {
+    const { wire } = bot.phone;
+    snapshots[bot.role] += wire.snapshots;
+    syncs += wire.syncs;
+    resends += wire.resends;
+    if (bot.role === 'participant') participantBytes.push(wire.bytesIn);
+  }
   return {
     latency: latency.data(),
     received,
     facilitatorIds: [...facilitatorIds],
     breakoutSeen,
-    syncs,
+    wire: { snapshots, syncs, resends, participantBytes },
+    unfolded,
+    bots: bots.size,
     disconnects,
     loopDelayP99: loopDelay.percentile(99) / 1e6,
     loopDelayMax: loopDelay.max / 1e6,
@@ -260,21 +312,19 @@ async function handle(message: ToWorker): Promise<unknown> {
       latency = new Histogram();
       received = { participant: 0, facilitator: 0, projector: 0 };
       facilitatorIds = new Set();
-      syncs = 0;
+      unfolded = 0;
       disconnects = {};
+      for (const bot of bots.values()) bot.phone.resetWire();
       loopDelay.reset();
       return undefined;
     case 'post':
       return post(message);
-    case 'command': {
-      const bot = bots.get(message.i);
-      if (!bot) throw new Error(`no bot ${message.i} here`);
-      return bot.socket.timeout(60_000).emitWithAck('command', message.command);
-    }
+    case 'call':
+      return call(message);
     case 'report':
       return report();
     case 'close':
-      for (const bot of bots.values()) bot.socket.close();
+      for (const bot of bots.values()) bot.phone.destroy();
       setTimeout(() => process.exit(0), 200);
       return undefined;
   }

@@ -1,7 +1,9 @@
 // The bot side of the load scenarios, coordinator half: a fleet of worker processes
-// (bench/botWorker.ts, forked with tsx), each holding a share of the socket.io-client
-// connections on its own event loop, so the bots neither share the server's event loop nor
-// queue up behind one another on a single one. Bot i lives in worker i % workers.
+// (bench/botWorker.ts, forked with tsx and the client-code hooks of bench/client/register.ts),
+// each holding a share of the bots on its own event loop, so the bots neither share the
+// server's event loop nor queue up behind one another on a single one. Every bot is a headless
+// phone running the web client's own code (bench/client/headless.ts). Bot i lives in worker
+// i % workers.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Histogram, type HistogramData } from './latency.ts';
@@ -17,12 +19,8 @@ export interface BotSpec {
   token?: string;
   /** Facilitator key. */
   key?: string;
-  /** Send `join` after the first snapshot and wait for the participant snapshot. */
+  /** A newcomer: joins through the page's `join` (else the token is known to the server already). */
   join?: boolean;
-  /** Handshake `since`: a client that already has the state up to this seq gets no snapshot. */
-  since?: number;
-  /** Known participant id (store-seeded participants connecting with `since`). */
-  participantId?: string;
   /** When to start connecting, ms after the connect request reached the worker. */
   atMs: number;
 }
@@ -33,13 +31,33 @@ export type PostPlan =
   /** The worker posts `perSecond` notes a second, from its participant bots in turn. */
   | { mode: 'rate'; perSecond: number; offsetMs: number };
 
+/**
+ * What a participant bot does on its turn, on the current activity, as its page lets it:
+ * `note` writes a note (into its room during a breakout), `vote` places a dot or takes one back
+ * as the dot voter allows, `edit` rewrites one of its own notes.
+ */
+export type PostAction = 'note' | 'vote' | 'edit';
+
+/** A WorkshopState domain method and its arguments, e.g. ['openBreakout', [activityId, 'manual', rooms]]. */
+export interface Call {
+  method: string;
+  args: unknown[];
+}
+
 export type ToWorker =
-  | { type: 'connect'; url: string; workshopId: string; specs: BotSpec[]; timeoutMs: number; syncOnGap: boolean }
+  | { type: 'connect'; url: string; workshopId: string; specs: BotSpec[]; timeoutMs: number }
   | { type: 'measure'; on: boolean; trackIds: boolean }
-  | { type: 'post'; plan: PostPlan; durationMs: number; activityId: string; columnId: string }
-  | { type: 'command'; i: number; command: Record<string, unknown> }
+  | { type: 'post'; plan: PostPlan; durationMs: number; action: PostAction; workshopId?: string }
+  | ({ type: 'call'; i: number } & Call)
   | { type: 'report' }
   | { type: 'close' };
+
+/** The answer to a call: the command's ack as the page saw it, and what the method returned. */
+export interface CallResult {
+  ok: boolean;
+  error?: string;
+  value?: unknown;
+}
 
 export interface ConnectResult {
   ready: number;
@@ -57,6 +75,18 @@ export interface PostResult {
   ackMs: HistogramData;
   /** Ids of acked notes, when tracking (soak). */
   ackedIds: string[];
+  /** Still in the page's outbox a minute after the posting ended. */
+  unacked: number;
+}
+
+/** What the bots' sockets saw, counted on the wire (bench/client/headless.ts). */
+export interface WireCounts {
+  snapshots: Record<BotRole, number>;
+  syncs: number;
+  /** Commands sent again: no ack within the client's timeout, a retryable refusal, or a reconnect. */
+  resends: number;
+  /** Bytes received by each participant bot, in bot order of its worker. */
+  participantBytes: number[];
 }
 
 export interface Report {
@@ -65,9 +95,12 @@ export interface Report {
   /** Note ids the facilitator bots received, when tracking (soak). */
   facilitatorIds: string[];
   breakoutSeen: number;
-  /** `sync` requests sent on a gap in seq (only with syncOnGap). */
-  syncs: number;
+  wire: WireCounts;
+  /** Notes whose event arrived but which the client's state did not hold after folding it. */
+  unfolded: number;
   disconnects: Record<string, number>;
+  /** Bots this worker holds. */
+  bots: number;
   /** The worker's own event-loop delay: how far behind the bots themselves were, ms. */
   loopDelayP99: number;
   loopDelayMax: number;
@@ -77,8 +110,12 @@ export interface Report {
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 const WORKER = fileURLToPath(new URL('./botWorker.ts', import.meta.url));
+/** Lets the worker import the client's runes modules (*.svelte.ts) as the browser build runs them. */
+const HOOKS = fileURLToPath(new URL('./client/register.ts', import.meta.url));
 
 export class BotFleet {
+  /** The workers' RSS before any bot, with the client code loaded (KB, all together). */
+  emptyRssKb = 0;
   #next = 1;
   #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
@@ -102,14 +139,15 @@ export class BotFleet {
   static async start(count: number): Promise<BotFleet> {
     const workers = Array.from({ length: count }, () =>
       fork(WORKER, [], {
-        execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+        execArgv: ['--import', 'tsx', '--import', HOOKS, '--max-old-space-size=4096'],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       }),
     );
     const fleet = new BotFleet(workers);
     live.add(fleet);
-    await Promise.all(workers.map((_, w) => fleet.request(w, { type: 'report' })));
+    const empty = await fleet.all<Report>({ type: 'report' });
+    fleet.emptyRssKb = empty.reduce((sum, r) => sum + r.rssKb, 0);
     return fleet;
   }
 
@@ -133,19 +171,14 @@ export class BotFleet {
     return Promise.all(this.workers.map((_, w) => this.request<T>(w, typeof message === 'function' ? message(w) : message)));
   }
 
-  /**
-   * Connect (and join) the bots; resolves when every one is ready or has failed. With
-   * `syncOnGap` each bot also does what the web client does on a gap in seq (client/src/lib/
-   * workshop.svelte.ts): ask for a `sync`.
-   */
-  async connect(url: string, workshopId: string, specs: BotSpec[], timeoutMs = 300_000, syncOnGap = false) {
+  /** Connect (and join) the bots; resolves when every one is ready or has failed. */
+  async connect(url: string, workshopId: string, specs: BotSpec[], timeoutMs = 300_000) {
     const results = await this.all<ConnectResult>((w) => ({
       type: 'connect',
       url,
       workshopId,
       specs: specs.filter((s) => this.workerOf(s.i) === w),
       timeoutMs,
-      syncOnGap,
     }));
     const readyMs = new Histogram();
     const failed: Record<string, number> = {};
@@ -164,36 +197,40 @@ export class BotFleet {
     return this.all<void>({ type: 'measure', on, trackIds });
   }
 
-  /** One command from bot `i` (e.g. the facilitator's breakout.open); resolves with its ack. */
-  command(i: number, command: Record<string, unknown>) {
-    return this.request<{ ok: boolean; error?: string; message?: string; data?: unknown }>(this.workerOf(i), {
-      type: 'command',
-      i,
-      command,
-    });
+  /**
+   * Bot `i` calls a domain method of its WorkshopState (e.g. the facilitator's openBreakout);
+   * resolves once its command has its ack. Throws when it was refused.
+   */
+  async call(i: number, method: string, ...args: unknown[]): Promise<unknown> {
+    const result = await this.request<CallResult>(this.workerOf(i), { type: 'call', i, method, args });
+    if (!result.ok) throw new Error(`${method} refused: ${result.error}`);
+    return result.value;
   }
 
-  async post(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, activityId: string, columnId: string) {
+  /** Participant bots act by `plan` for `durationMs` (only those of `workshopId`, when given). */
+  async post(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, action: PostAction = 'note', workshopId?: string) {
     const results = await this.all<PostResult>((w) => ({
       type: 'post',
       plan: typeof plan === 'function' ? plan(w) : plan,
       durationMs,
-      activityId,
-      columnId,
+      action,
+      workshopId,
     }));
     const ackMs = new Histogram();
     const errors: Record<string, number> = {};
     let sent = 0;
     let acked = 0;
+    let unacked = 0;
     const ackedIds: string[] = [];
     for (const r of results) {
       sent += r.sent;
       acked += r.acked;
+      unacked += r.unacked;
       ackMs.merge(r.ackMs);
       for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
       for (const id of r.ackedIds) ackedIds.push(id);
     }
-    return { sent, acked, errors, ackMs, ackedIds };
+    return { sent, acked, errors, ackMs, ackedIds, unacked };
   }
 
   async report() {
@@ -203,9 +240,14 @@ export class BotFleet {
     const disconnects: Record<string, number> = {};
     const facilitatorIds = new Set<string>();
     let breakoutSeen = 0;
-    let syncs = 0;
+    let unfolded = 0;
+    const wire: WireCounts = { snapshots: { participant: 0, facilitator: 0, projector: 0 }, syncs: 0, resends: 0, participantBytes: [] };
     for (const r of reports) {
-      syncs += r.syncs;
+      unfolded += r.unfolded;
+      for (const role of Object.keys(wire.snapshots) as BotRole[]) wire.snapshots[role] += r.wire.snapshots[role];
+      wire.syncs += r.wire.syncs;
+      wire.resends += r.wire.resends;
+      wire.participantBytes.push(...r.wire.participantBytes);
       latency.merge(r.latency);
       for (const role of Object.keys(received) as BotRole[]) received[role] += r.received[role];
       for (const [reason, n] of Object.entries(r.disconnects)) disconnects[reason] = (disconnects[reason] ?? 0) + n;
@@ -218,7 +260,9 @@ export class BotFleet {
       disconnects,
       facilitatorIds,
       breakoutSeen,
-      syncs,
+      wire,
+      unfolded,
+      bots: reports.reduce((sum, r) => sum + r.bots, 0),
       loopDelayP99: Math.max(...reports.map((r) => r.loopDelayP99)),
       loopDelayMax: Math.max(...reports.map((r) => r.loopDelayMax)),
       rssKb: reports.reduce((sum, r) => sum + r.rssKb, 0),

@@ -2,11 +2,14 @@
 // 250 ms at 5 notes/s. Steps up through --steps (default 1000, 2000, 3000, 4000, 5000, 6000,
 // 8000, 10000) on a fresh server each, stops at the first step that misses, and starts no new
 // step after 15 minutes. The participants of each step are seeded into the data folder before
-// the server starts (load.ts `seedWorkshop`) and connect as phones that already have the state
-// (handshake `since`): joining thousands over sockets would take most of the time budget,
-// since every join goes to everyone already in.
-import { counts, info, int, kb, LoadSession, mb, ms, pct, profileSummary, seedWorkshop, size } from './load.ts';
+// the server starts (load.ts `seedWorkshop`) and connect as returning phones (their token is
+// known, so no `join`): joining thousands over sockets would take most of the time budget,
+// since every join goes to everyone already in. A returning page asks for no catch-up on its
+// first connection, so each gets the full snapshot, as phones do.
+import { counts, info, int, kb, mb, ms, pct } from './figures.ts';
+import { LoadSession, seedWorkshop, size } from './load.ts';
 import type { Figure, Result, Scenario } from './measure.ts';
+import { profileSummary } from './profile.ts';
 
 export const CEILING_P99_MS = 250;
 export const CEILING_TARGET = 3000;
@@ -31,7 +34,7 @@ export const ceilingScenario: Scenario = {
         stoppedBy = `time budget (${BUDGET_MS / 60_000} min) spent before ${int(n)}`;
         break;
       }
-      const seeded = seedWorkshop(n);
+      const seeded = await seedWorkshop(n);
       const session = await LoadSession.open('verkstad', n, load, 'ceiling', seeded);
       try {
         const joined = await session.join(n, 500, seeded);
@@ -83,7 +86,7 @@ export const ceilingScenario: Scenario = {
       const [[n0, r0], [n1, r1]] = [rssBySize[0], rssBySize[rssBySize.length - 1]];
       figures.push(info(`server RSS per extra participant, ${int(n0)} → ${int(n1)} (after a full GC)`, kb((r1 - r0) / (n1 - n0))));
     }
-    notes.unshift(`Stopped: ${stoppedBy}. Participants seeded into the store, connecting with \`since\` (no snapshot), 500 a second.`);
+    notes.unshift(`Stopped: ${stoppedBy}. Participants seeded into the store, connecting as returning phones (a snapshot each), 500 a second.`);
     return {
       title: `ceiling: the largest plenary with p99 < ${CEILING_P99_MS} ms at ${rate} notes/s`,
       setup: `Steps ${steps.map(int).join(', ')}; ${durationS} s of posting each on a fresh server; bots in ${load.workers} worker processes.`,

@@ -1,11 +1,13 @@
 // Scenario `join-storm` (issue 8): 1,000 participants connect and join within 10 s, as a hall
 // does when the facilitator shows the QR code. Timed per participant from the start of its
-// connection to its first full state: the `snapshot` after its `join` (§5). Each join is
-// fanned out to everyone already in (`participant.joined`) and the facilitator and projector
-// are connected, as in the room.
-import { counts, info, int, latencyFigure, LoadSession, mb, pct, profileSummary, rssFigure, size } from './load.ts';
+// page (connect, then `join` as the join form sends it) to its first full state: the
+// participant's `snapshot` after its `join` (§5). Each join is fanned out to everyone already
+// in (`participant.joined`) and the facilitator and projector are connected, as in the room.
+import { counts, info, int, latencyFigure, mb, pct, rssFigure } from './figures.ts';
+import { LoadSession, size } from './load.ts';
 import type { Result, Scenario } from './measure.ts';
-import { RSS_TARGET_KB } from './rooms.ts';
+import { profileSummary } from './profile.ts';
+import { BOTS, RSS_TARGET_KB } from './rooms.ts';
 
 export const JOIN_P99_MS = 1000;
 /** The issue's storm: everyone within 10 s. */
@@ -23,7 +25,7 @@ export const joinStormScenario: Scenario = {
       const report = await session.fleet.report();
       return {
         title: `join storm: ${int(n)} participants connect and join within ${windowS} s`,
-        setup: `Connections started evenly over ${windowS} s from ${load.workers} bot processes (socket.io-client, WebSocket); facilitator and projector connected.`,
+        setup: `Connections started evenly over ${windowS} s; ${BOTS(load)}; facilitator and projector connected.`,
         rows: [],
         figures: [
           latencyFigure('connect start → snapshot after join', joined.readyMs, JOIN_P99_MS),

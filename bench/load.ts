@@ -1,22 +1,24 @@
 // What the load scenarios share (issue 8): a server process, a workshop in it, bots connected
-// as its facilitator, projector and participants, a measured phase of posting notes, and the
-// figures made from it. Each scenario (rooms.ts, plenary.ts, baseline.ts, joinStorm.ts,
-// ceiling.ts, soak.ts) is a few calls to these.
+// as its facilitator, projector and participants, and measured phases of posting notes (or
+// voting, or editing). Each scenario (rooms.ts, plenary.ts, baseline.ts, joinStorm.ts,
+// ceiling.ts, soak.ts, silent.ts, voting.ts, big.ts) is a few calls to these; figures.ts
+// words the results.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { Workshops } from '../server/workshops.ts';
 import { SqliteStore } from '../server/store/sqlite.ts';
-import { BotFleet, type BotSpec, type PostPlan } from './bots.ts';
-import { startDiskProbe, type DiskSync } from './diskProbe.ts';
+import { BotFleet, type BotSpec, type PostAction, type PostPlan } from './bots.ts';
+import { startDiskPressure, type DiskPressure } from './diskPressure.ts';
+import { startDiskProbe } from './diskProbe.ts';
+import { kb } from './figures.ts';
 import type { Histogram } from './latency.ts';
+import { PROFILES } from './profile.ts';
 import { startServer, tempDataDir, type ServerKind, type ServerProcess } from './loadServer.ts';
-import type { Figure, LoadOptions } from './measure.ts';
+import type { LoadOptions } from './measure.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const PROFILES = fileURLToPath(new URL('../.tmp/profiles', import.meta.url));
 
 /** Bot numbers: participants are 0…n-1; the facilitator and the projector come after them. */
 export interface Staff {
@@ -47,8 +49,8 @@ export class LoadSession {
   /** The server's process.memoryUsage() (KB) after those GCs. */
   memoryBefore: Record<string, number> = {};
   memoryAfter: Record<string, number> = {};
-  columnId = 'q1';
-  syncOnGap = false;
+  /** `--disk-pressure`: a competing writer on the data folder's disk during each measured phase. */
+  diskPressure = false;
 
   private constructor(
     readonly server: ServerProcess,
@@ -74,7 +76,7 @@ export class LoadSession {
       const ws = seeded ?? (await createWorkshop(server));
       const staff: Staff = { facilitator: n, projector: n + 1 };
       const session = new LoadSession(server, fleet, ws.workshopId, ws.key, ws.activityId, staff, label);
-      session.syncOnGap = load.syncOnGap;
+      session.diskPressure = load.diskPressure;
       const staffSpecs: BotSpec[] = [
         { i: staff.facilitator, role: 'facilitator', key: ws.key, atMs: 0 },
         { i: staff.projector, role: 'projector', atMs: 0 },
@@ -95,7 +97,8 @@ export class LoadSession {
 
   /**
    * Connect participants `from`…`from+count-1`, `perSecond` a second, each joining with a
-   * token of its own (or, seeded, connecting with its token and `since`). Resolves when all
+   * token of its own (or, seeded, connecting with its token as a returning phone: the client
+   * then asks for no catch-up on its first connection, so it gets a snapshot). Resolves when all
    * are in (or failed), with how long each took to its first full state.
    */
   async join(count: number, perSecond: number, seeded?: Seeded, from = 0): Promise<JoinOutcome> {
@@ -103,15 +106,13 @@ export class LoadSession {
     for (let k = 0; k < count; k++) {
       const i = from + k;
       const atMs = (k / perSecond) * 1000;
-      if (seeded) {
-        const p = seeded.participants[i];
-        specs.push({ i, role: 'participant', token: p.token, participantId: p.id, since: seeded.seq, atMs });
-      } else specs.push({ i, role: 'participant', token: newToken(i), join: true, atMs });
+      if (seeded) specs.push({ i, role: 'participant', token: seeded.participants[i].token, atMs });
+      else specs.push({ i, role: 'participant', token: newToken(i), join: true, atMs });
     }
     const cpu0 = this.server.cpuSeconds();
     const bots0 = this.fleet.cpuSeconds();
     const t0 = Date.now();
-    const result = await this.fleet.connect(this.server.url, this.workshopId, specs, 120_000, this.syncOnGap);
+    const result = await this.fleet.connect(this.server.url, this.workshopId, specs, 120_000);
     const wallS = (Date.now() - t0) / 1000;
     const serverCpuPct = ((this.server.cpuSeconds() - cpu0) / wallS) * 100;
     const botCpuPct = ((this.fleet.cpuSeconds() - bots0) / wallS) * 100;
@@ -134,28 +135,32 @@ export class LoadSession {
   }
 
   /**
-   * A measured phase: bots post by `plan` for `durationMs`; then a short drain so late
-   * deliveries still count. Server and bot CPU are taken over the posting time.
+   * A measured phase: bots act (post notes, by default) by `plan` for `durationMs`; then a
+   * short drain so late deliveries still count. Server and bot CPU are taken over the posting
+   * time, the wire counts (snapshots, syncs, resends, bytes) over the whole phase.
    */
-  async measure(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, trackIds = false) {
+  async measure(plan: PostPlan | ((w: number) => PostPlan), durationMs: number, trackIds = false, action: PostAction = 'note') {
     await this.fleet.measure(true, trackIds);
     await this.server.rssAfterGcKb(); // resets the server's event-loop delay record
     // The bare baseline has no data folder: nothing of it waits on the disk.
-    const probe = this.server.dataDir ? startDiskProbe(this.server.dataDir) : null;
+    const dir = this.server.dataDir;
+    const pressure: DiskPressure | null = dir && this.diskPressure ? await startDiskPressure(dir) : null;
+    const probe = dir ? startDiskProbe(dir) : null;
     const server0 = this.server.cpuSeconds();
     const bots0 = this.fleet.cpuSeconds();
     const t0 = Date.now();
-    const posted = await this.fleet.post(plan, durationMs, this.activityId, this.columnId);
+    const posted = await this.fleet.post(plan, durationMs, action);
     const wallS = (Date.now() - t0) / 1000;
     const diskSync = (await probe?.stop()) ?? null;
+    const competing = (await pressure?.stop()) ?? null;
     const serverCpuPct = ((this.server.cpuSeconds() - server0) / wallS) * 100;
     const botCpuPct = ((this.fleet.cpuSeconds() - bots0) / wallS) * 100;
     await sleep(3000);
     const report = await this.fleet.report();
     await this.fleet.measure(false);
     await this.server.rssAfterGcKb();
-    const serverLoop = this.server.lastLoop;
-    return { posted, report, wallS, serverCpuPct, botCpuPct, serverLoop, diskSync };
+    const serverLoop = { ...this.server.lastLoop, worstWindowP99: this.server.worstLoopWindow(t0, t0 + wallS * 1000) };
+    return { posted, report, wallS, serverCpuPct, botCpuPct, serverLoop, diskSync, competing };
   }
 
   /** Per participant, after a full GC: what the RSS growth is made of (KB). */
@@ -201,12 +206,12 @@ function createWorkshop(server: ServerProcess): Promise<Created> {
   return createWorkshopAt(server.url);
 }
 
-/** A workshop with one brainstorm (current, column q1) on a running Verkstad server. */
-export async function createWorkshopAt(url: string): Promise<Created> {
+/** A workshop on a running Verkstad server; by default one brainstorm (current, column q1). */
+export async function createWorkshopAt(url: string, agenda: unknown[] = [{ kind: 'brainstorm', title: 'Idéer' }]): Promise<Created> {
   const res = await fetch(`${url}/api/workshops`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Lasttest', agenda: [{ kind: 'brainstorm', title: 'Idéer' }], language: 'sv' }),
+    body: JSON.stringify({ title: 'Lasttest', agenda, language: 'sv' }),
   });
   if (res.status !== 201) throw new Error(`POST /api/workshops: ${res.status} ${await res.text()}`);
   const created = (await res.json()) as { id: string; facilitatorKey: string };
@@ -234,154 +239,45 @@ export interface Seeded extends Created {
 
 /**
  * A data folder holding a workshop with `n` participants who have joined before, written
- * through the server's own Workshops/SqliteStore code before the server starts (synchronous
- * off while seeding, nothing else differs). For plenaries too big to join through sockets in
- * reasonable time on this machine: each join is fanned out to everyone already there, so
- * joining n over sockets costs n²/2 deliveries — at 4,000 that is 8 million frames.
+ * through the server's own Workshops/SqliteStore code before the server starts. For plenaries
+ * too big to join through sockets in reasonable time on this machine: each join is fanned out
+ * to everyone already there, so joining n over sockets costs n²/2 deliveries — at 4,000 that
+ * is 8 million frames. The joins are all handed over at once: the store commits them in groups.
  */
-export function seedWorkshop(n: number): Seeded {
+export async function seedWorkshop(n: number): Promise<Seeded> {
   const dataDir = tempDataDir();
   const store = new SqliteStore(dataDir);
-  store.db.pragma('synchronous = OFF');
-  const workshops = new Workshops(store);
-  const { workshop, facilitatorKey } = workshops.create({
-    title: 'Lasttest',
-    date: '',
-    place: '',
-    purpose: '',
-    goal: '',
-    language: 'sv',
-    agenda: [{ kind: 'brainstorm', title: 'Idéer' }],
-  });
-  const participants: Seeded['participants'] = [];
-  const kinds = ['kommun', 'region', 'kommun', 'brukarrepresentant', 'annan'] as const;
-  for (let i = 0; i < n; i++) {
-    const token = newToken(i);
-    const joined = workshops.join(workshop.id, { token, name: `Deltagare ${i}`, organisation: `Organisation ${i % 40}`, orgKind: kinds[i % 5] });
-    if (!joined.ok) throw new Error(`seeding participant ${i}: ${joined.error}`);
-    participants.push({ token, id: joined.value.participant.id });
+  try {
+    const workshops = new Workshops(store);
+    const { workshop, facilitatorKey } = await workshops.create({
+      title: 'Lasttest',
+      date: '',
+      place: '',
+      purpose: '',
+      goal: '',
+      language: 'sv',
+      agenda: [{ kind: 'brainstorm', title: 'Idéer' }],
+    });
+    const kinds = ['kommun', 'region', 'kommun', 'brukarrepresentant', 'annan'] as const;
+    const participants = await Promise.all(
+      Array.from({ length: n }, (_, i) => {
+        const token = newToken(i);
+        const request = { token, name: `Deltagare ${i}`, organisation: `Organisation ${i % 40}`, orgKind: kinds[i % 5] };
+        return new Promise<{ token: string; id: string }>((resolve, reject) =>
+          workshops.join(workshop.id, request, (joined) =>
+            joined.ok ? resolve({ token, id: joined.value.participant.id }) : reject(new Error(`seeding participant ${i}: ${joined.error}`)),
+          ),
+        );
+      }),
+    );
+    const seq = (await workshops.read(workshop.id, ({ state }) => state.seq)) ?? 0;
+    return { dataDir, workshopId: workshop.id, key: facilitatorKey, activityId: workshop.currentActivityId!, seq, participants };
+  } finally {
+    await store.close();
   }
-  const seq = workshops.get(workshop.id)!.seq;
-  store.close();
-  return { dataDir, workshopId: workshop.id, key: facilitatorKey, activityId: workshop.currentActivityId!, seq, participants };
-}
-
-// ---- figures --------------------------------------------------------------------------------
-
-export const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : n.toFixed(0)) : '–');
-export const pct = (n: number) => `${n.toFixed(0)} %`;
-export const kb = (n: number) => `${n.toFixed(1)} KB`;
-export const mb = (kbValue: number) => `${(kbValue / 1024).toFixed(0)} MB`;
-export const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-export function percentiles(h: Histogram): string {
-  return `p50 ${ms(h.percentile(0.5))} · p95 ${ms(h.percentile(0.95))} · p99 ${ms(h.percentile(0.99))} ms`;
-}
-
-/** A latency figure held to a p99 budget (or none). */
-export function latencyFigure(name: string, h: Histogram, p99Target: number | null, source = 'issue 8'): Figure {
-  const p99 = h.percentile(0.99);
-  return {
-    name,
-    value: `${percentiles(h)} (${int(h.count)} pairs)`,
-    target: p99Target === null ? '' : `p99 < ${int(p99Target)} ms (${source})`,
-    pass: p99Target === null ? null : p99 < p99Target,
-  };
-}
-
-/** RSS per participant: held to the target after a full GC; as read (with the joins' garbage) beside it. */
-export function rssFigure(name: string, rss: RssPerParticipant, targetKb: number | null): Figure {
-  return {
-    name,
-    value: `${kb(rss.gc)} after a full GC (${kb(rss.raw)} as read; live heap ${kb(rss.heap)})`,
-    target: targetKb === null ? '' : `< ${targetKb} KB (issue 8)`,
-    pass: targetKb === null ? null : rss.gc < targetKb,
-  };
-}
-
-export const info = (name: string, value: string): Figure => ({ name, value, target: '', pass: null });
-
-/** The disk's fsync time beside the phase (diskProbe.ts): what a note's commit waits for. */
-const diskFigure = (d: DiskSync | null): Figure[] =>
-  d === null
-    ? []
-    : [info('disk: a 4 KB write + fsync in the data folder, 10/s beside', `p50 ${d.p50.toFixed(1)} · p99 ${d.p99.toFixed(0)} · max ${d.max.toFixed(0)} ms (${d.count})`)];
-
-export type Phase = Awaited<ReturnType<LoadSession['measure']>>;
-
-/** How the server and the authors fared in a measured phase, as every posting scenario shows it. */
-export function phaseFigures(phase: Phase): Figure[] {
-  const { ackMs } = phase.posted;
-  return [
-    info('server CPU while posting', pct(phase.serverCpuPct)),
-    info('server event-loop delay while posting', `p99 ${ms(phase.serverLoop.p99)} · max ${ms(phase.serverLoop.max)} ms`),
-    ...diskFigure(phase.diskSync),
-    info('note → ack (author)', `p50 ${ms(ackMs.percentile(0.5))} · p99 ${ms(ackMs.percentile(0.99))} ms`),
-  ];
-}
-
-/** The notes below a posting scenario's table: its server's memory and its bots' health. */
-export function phaseNotes(kind: ServerKind, session: LoadSession, joined: JoinOutcome, phase: Phase, load: LoadOptions): string[] {
-  const { posted, report } = phase;
-  const notes = [
-    `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
-    `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
-    `${kind}: ${session.memoryBreakdown()}.`,
-  ];
-  if (load.syncOnGap)
-    notes.push(`${kind}: --sync-on-gap: the bots asked for ${int(report.syncs)} snapshots (\`sync\` on every gap in seq, as the web client does).`);
-  return notes;
-}
-
-export function counts(record: Record<string, number>): string {
-  const entries = Object.entries(record);
-  return entries.length ? entries.map(([k, n]) => `${k} ${n}`).join(', ') : 'none';
 }
 
 /** Sizes with the quick mode's defaults, and flags over both. */
 export function size(load: LoadOptions, key: 'participants' | 'rooms' | 'duration' | 'rate' | 'period' | 'minutes', full: number, quick: number): number {
   return load[key] ?? (load.quick ? quick : full);
-}
-
-/** After a profiled run: the functions that used the most of the server's CPU (self time). */
-export function profileSummary(label: string): string[] {
-  let dirs: string[];
-  try {
-    dirs = readdirSync(PROFILES).filter((d) => d.startsWith(`${label}-`)).sort();
-  } catch {
-    return [];
-  }
-  const lines: string[] = [];
-  for (const dir of dirs.slice(-2)) {
-    for (const file of readdirSync(join(PROFILES, dir)).filter((f) => f.endsWith('.cpuprofile'))) {
-      const profile = JSON.parse(readFileSync(join(PROFILES, dir, file), 'utf8')) as CpuProfile;
-      lines.push(`CPU profile ${join('.tmp/profiles', dir, file)}: top self time`);
-      for (const row of topSelf(profile, 15)) lines.push(`  ${row}`);
-    }
-  }
-  return lines;
-}
-
-interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function topSelf(profile: CpuProfile, count: number): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, k) => {
-    const dt = profile.timeDeltas[k] ?? 0;
-    total += dt;
-    const f = byId.get(id)!.callFrame;
-    const where = f.url ? `${f.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/.*?\/(server|shared)\//, '$1/')}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + dt);
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([key, us]) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
 }

@@ -17,10 +17,14 @@ const ORPHAN_GUARD =
 // answers with a line on stdout holding the delay since the last signal (p99 and max, ms),
 // then runs a full garbage collection and adds process.memoryUsage(), so RSS can be read
 // without the garbage a burst of joins leaves behind. A loop that is late while the CPU is
-// idle is waiting on something synchronous: here, SQLite's fsync.
+// idle is waiting on something synchronous: here, SQLite's fsync. Every 5 s it also writes
+// that window's delay (`bench: loop window`), so a phase can be held to a limit throughout,
+// not only on the whole.
 const GC_ON_SIGNAL =
   'data:text/javascript,' +
   "import{monitorEventLoopDelay as m}from'node:perf_hooks';const h=m({resolution:5});h.enable();" +
+  "const w=m({resolution:5});w.enable();setInterval(()=>{process.stdout.write('bench: loop window '+" +
+  "JSON.stringify({at:Date.now(),p99:w.percentile(99)/1e6,max:w.max/1e6})+'\\n');w.reset()},5000).unref();" +
   "process.on('SIGUSR2',()=>{const loop={loopP99:h.percentile(99)/1e6,loopMax:h.max/1e6};globalThis.gc();globalThis.gc();" +
   "process.stdout.write('bench: gc done '+JSON.stringify({...process.memoryUsage(),...loop})+'\\n');h.reset()});";
 
@@ -63,6 +67,8 @@ export interface ServerProcess {
   lastGcMemory: Record<string, number>;
   /** The server's event-loop delay between the last two collections (ms). */
   lastLoop: { p99: number; max: number };
+  /** The worst p99 of the 5 s windows that lie wholly between two times (ms epoch); NaN if none. */
+  worstLoopWindow(from: number, to: number): number;
   cpuSeconds(): number;
   /** SIGTERM (graceful: a CPU profile gets written), SIGKILL after 15 s. */
   stop(): Promise<void>;
@@ -104,6 +110,13 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const windows: Array<{ at: number; p99: number }> = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('bench: loop window ')) windows.push(JSON.parse(line.slice(19)));
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in 30 s:\n${output}`)), 30_000);
     const look = () => {
@@ -125,6 +138,10 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
     rssKb: () => rssKb(pid),
     lastGcMemory: {},
     lastLoop: { p99: NaN, max: NaN },
+    worstLoopWindow(from, to) {
+      const inside = windows.filter((w) => w.at - 5000 >= from && w.at <= to);
+      return inside.length ? Math.max(...inside.map((w) => w.p99)) : NaN;
+    },
     async rssAfterGcKb() {
       const done = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 10_000);

@@ -30,8 +30,8 @@ export interface LoadOptions {
   steps?: number[];
   /** Soak: minutes of posting. */
   minutes?: number;
-  /** Bots ask for a `sync` on a gap in seq, as the web client does. */
-  syncOnGap: boolean;
+  /** A competing writer (4 KB + fsync, as fast as it can) in the data folder during each measured phase. */
+  diskPressure: boolean;
 }
 
 /** A figure of a load scenario: what was measured, beside its target. */

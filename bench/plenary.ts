@@ -1,10 +1,12 @@
 // Scenario `plenary` (issue 8): the same 1,000 participants in one brainstorm, 10 notes a
-// second across the crowd. Timed from a note's send to its arrival at every other client:
-// the other participants, the facilitator and the projector.
+// second across the crowd. Timed from a note's send to its arrival in the state of every
+// other client: the other participants, the facilitator and the projector.
+import { counts, int, latencyFigure, phaseFigures, phaseNotes, rssFigure, wireFigures } from './figures.ts';
+import { LoadSession, size } from './load.ts';
 import type { ServerKind } from './loadServer.ts';
-import { counts, int, latencyFigure, LoadSession, phaseFigures, phaseNotes, profileSummary, rssFigure, size } from './load.ts';
 import type { Figure, LoadOptions, Result, Scenario } from './measure.ts';
-import { remember, RSS_TARGET_KB, type LoadOutcome } from './rooms.ts';
+import { profileSummary } from './profile.ts';
+import { BOTS, remember, RSS_TARGET_KB, type LoadOutcome } from './rooms.ts';
 
 export const PLENARY_P99_MS = 100;
 /** Plenary p99 may be at most this many times the bare Socket.IO server's. */
@@ -30,12 +32,14 @@ export async function runPlenary(kind: ServerKind, load: LoadOptions): Promise<L
       rssFigure('server RSS per participant', rssPerParticipant, kind === 'verkstad' ? RSS_TARGET_KB : null),
       ...phaseFigures(phase),
       { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
+      ...wireFigures(phase),
     ];
     const notes = [
       `${kind}: ${int(n)} participants joined (100/s) in ${joined.wallS.toFixed(1)} s; ${int(posted.sent)} notes sent, ${int(posted.acked)} acked in ${phase.wallS.toFixed(0)} s (${rate}/s across the crowd).`,
-      ...phaseNotes(kind, session, joined, phase, load),
+      ...phaseNotes(kind, session, joined, phase),
     ];
-    return { kind, latency: report.latency, rssPerParticipant, serverCpuPct: phase.serverCpuPct, figures, notes };
+    const participantBytes = report.wire.participantBytes;
+    return { kind, latency: report.latency, rssPerParticipant, serverCpuPct: phase.serverCpuPct, participantBytes, figures, notes };
   } finally {
     await session.close();
     if (load.profile) for (const line of profileSummary('plenary')) console.log(line);
@@ -49,7 +53,7 @@ export const plenaryScenario: Scenario = {
     remember('plenary', outcome);
     return {
       title: `plenary: ${int(size(load, 'participants', 1000, 100))} participants in one brainstorm, ${size(load, 'rate', 10, 10)} notes/s across the crowd`,
-      setup: `${size(load, 'duration', 60, 15)} s of posting; bots in ${load.workers} worker processes (socket.io-client, WebSocket), server \`node --import tsx server/index.ts\` in its own process. The comparison with bare Socket.IO is in the baseline section.`,
+      setup: `${size(load, 'duration', 60, 15)} s of posting; ${BOTS(load)}, server \`node --import tsx server/index.ts\` in its own process. The comparison with bare Socket.IO is in the baseline section.`,
       rows: [],
       figures: outcome.figures,
       notes: outcome.notes,

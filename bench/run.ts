@@ -3,18 +3,21 @@
 // sections stay, so `--only` keeps earlier results of the others). A new scenario is one file
 // exporting a `Scenario` and one line in SCENARIOS.
 //
-// The load scenarios of issue 8 (rooms, plenary, baseline, join-storm, ceiling; soak only with
-// --only soak) take sizes and rates from flags, each with the issue's default:
-//   --participants N  --rooms N  --duration S  --rate NOTES_PER_S  --period S (rooms: per bot)
+// The load scenarios of issues 8 and 13 (rooms, plenary, baseline, silent, voting, big,
+// join-storm, ceiling; soak only with --only soak) take sizes and rates from flags, each with
+// the issue's default. Their bots run the web client's own code (bench/client/headless.ts):
+//   --participants N  --rooms N  --duration S  --rate N_PER_S  --period S (rooms: per bot)
 //   --steps 1000,2000,… (ceiling)  --minutes M (soak)  --workers N (bot processes, default 2)
 //   --quick (small sizes, short runs: a smoke test)  --profile (server with --cpu-prof)
-//   --sync-on-gap (bots ask for a sync on a gap in seq, as the web client does)
+//   --disk-pressure (a competing writer, 4 KB + fsync as fast as it can, in the server's data
+//   folder during every measured phase)
 //   --wait-load L (before each scenario, wait up to 10 min for the 1-minute load to drop below L)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { baselineScenario } from './baseline.ts';
+import { bigScenario } from './big.ts';
 import { ceilingScenario } from './ceiling.ts';
 import { exportScenario } from './export.ts';
 import { joinStormScenario } from './joinStorm.ts';
@@ -22,7 +25,9 @@ import { passes, type Figure, type LoadOptions, type Result, type Row, type Scen
 import { phoneScenario } from './phone.ts';
 import { plenaryScenario } from './plenary.ts';
 import { roomsScenario } from './rooms.ts';
+import { silentScenario } from './silent.ts';
 import { soakScenario } from './soak.ts';
+import { votingScenario } from './voting.ts';
 
 const SCENARIOS: Scenario[] = [
   exportScenario,
@@ -30,6 +35,9 @@ const SCENARIOS: Scenario[] = [
   roomsScenario,
   plenaryScenario,
   baselineScenario,
+  silentScenario,
+  votingScenario,
+  bigScenario,
   joinStormScenario,
   ceilingScenario,
   soakScenario,
@@ -60,14 +68,14 @@ function flagsOf() {
         workers: { type: 'string', default: '2' },
         quick: { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
-        'sync-on-gap': { type: 'boolean', default: false },
+        'disk-pressure': { type: 'boolean', default: false },
         'wait-load': { type: 'string' },
       },
     }).values;
   } catch (err) {
     console.error(
       `${(err as Error).message}\nusage: npm run bench [-- --only export,rooms] [--runs 20] [--warmup 3] [--quick] ` +
-        '[--participants N] [--rooms N] [--duration S] [--rate N] [--period S] [--steps A,B,…] [--minutes M] [--workers N] [--profile] [--sync-on-gap] [--wait-load L]',
+        '[--participants N] [--rooms N] [--duration S] [--rate N] [--period S] [--steps A,B,…] [--minutes M] [--workers N] [--profile] [--disk-pressure] [--wait-load L]',
     );
     process.exit(2);
   }
@@ -92,7 +100,7 @@ function positive(name: string, value: string | undefined, whole = true): number
 const load: LoadOptions = {
   quick: flags.quick,
   profile: flags.profile,
-  syncOnGap: flags['sync-on-gap'],
+  diskPressure: flags['disk-pressure'],
   workers: positive('workers', flags.workers)!,
   participants: positive('participants', flags.participants),
   rooms: positive('rooms', flags.rooms),

@@ -1,10 +1,12 @@
 // Scenario `soak` (issue 8; only with `--only soak`): 2,000 participants in a plenary for 10
 // minutes at 5 notes/s (--participants, --minutes, --rate). Server RSS when the posting starts
 // and when it ends (sampled every 30 s between), its growth, and notes lost: acked to their
-// author but never received by the facilitator. Participants are seeded into the store and
-// connect already up to date, as in the ceiling scenario.
-import { counts, info, int, LoadSession, mb, pct, percentiles, phaseFigures, profileSummary, seedWorkshop, size } from './load.ts';
+// author but never in the facilitator's state. Participants are seeded into the store and
+// connect as returning phones, as in the ceiling scenario.
+import { counts, info, int, mb, pct, percentiles, phaseFigures } from './figures.ts';
+import { LoadSession, seedWorkshop, size } from './load.ts';
 import type { Result, Scenario } from './measure.ts';
+import { profileSummary } from './profile.ts';
 
 export const SOAK_GROWTH_PCT = 10;
 
@@ -15,7 +17,7 @@ export const soakScenario: Scenario = {
     const n = size(load, 'participants', 2000, 200);
     const minutes = size(load, 'minutes', 10, 1);
     const rate = size(load, 'rate', 5, 5);
-    const seeded = seedWorkshop(n);
+    const seeded = await seedWorkshop(n);
     const session = await LoadSession.open('verkstad', n, load, 'soak', seeded);
     try {
       const joined = await session.join(n, 500, seeded);
