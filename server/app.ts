@@ -14,7 +14,6 @@ import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { OriginCheck } from './origins.ts';
 import { breakoutPreviewRoute } from './preview.ts';
-import { breakoutPreviewRoute } from './preview.ts';
 import { securityHeaders } from './security.ts';
 import { Workshops } from './workshops.ts';
 
@@ -180,7 +179,6 @@ export function createApp(options: AppOptions) {
     res.status(204).end();
   });
 
-  app.use(breakoutPreviewRoute(workshops));
   app.use(breakoutPreviewRoute(workshops));
   app.use('/api', (_req, res) => fail(res, 'not_found'));
 
