@@ -40,6 +40,7 @@ export interface Write {
 
 type Job =
   | { kind: 'write'; write: Write }
+  | { kind: 'read'; run(workshop: Loaded | undefined): void }
   | { kind: 'exclusive'; run(workshop: Loaded | undefined): Promise<void> };
 
 const NOT_FOUND = { ok: false, error: 'not_found' } as const;
@@ -72,8 +73,24 @@ export class Lane {
     this.#push({ kind: 'write', write });
   }
 
+  /**
+   * Run `read` on a state in which every event is stored: between two runs of writes. Reads do
+   * not keep their place among writes (a reader cannot tell; the events of the writes reach it
+   * afterwards like any others), so a connecting crowd never splits a group commit.
+   */
   read<T>(read: (workshop: Loaded) => T): Promise<T | undefined> {
-    return this.exclusive(async (workshop) => (workshop ? read(workshop) : undefined));
+    return new Promise<T | undefined>((resolve, reject) =>
+      this.#push({
+        kind: 'read',
+        run: (workshop) => {
+          try {
+            resolve(workshop ? read(workshop) : undefined);
+          } catch (err) {
+            reject(err);
+          }
+        },
+      }),
+    );
   }
 
   /** Run alone: after every write before it is answered, before any write after it is decided. */
@@ -111,14 +128,17 @@ export class Lane {
           await job.run(workshop).catch((err: Error) => console.error('lane job failed', this.id, err.message));
           continue;
         }
-        // Every write waiting now, up to the next exclusive job, goes in one run.
-        const end = this.#jobs.findIndex((j) => j.kind !== 'write');
-        const run = this.#jobs.splice(0, end < 0 ? this.#jobs.length : end) as Array<Extract<Job, { kind: 'write' }>>;
+        // Up to the next exclusive job: the reads first, then every write as one run.
+        const end = this.#jobs.findIndex((j) => j.kind === 'exclusive');
+        const taken = this.#jobs.splice(0, end < 0 ? this.#jobs.length : end);
+        for (const j of taken) if (j.kind === 'read') j.run(workshop);
+        const run = taken.flatMap((j) => (j.kind === 'write' ? [j.write] : []));
+        if (!run.length) continue;
         if (!workshop) {
-          for (const { write } of run) write.done(unreadable ? INTERNAL : NOT_FOUND, undefined);
+          for (const write of run) write.done(unreadable ? INTERNAL : NOT_FOUND, undefined);
           continue;
         }
-        await this.#commit(workshop, run.map((j) => j.write));
+        await this.#commit(workshop, run);
       }
     } finally {
       this.#running = false;

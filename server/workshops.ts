@@ -106,8 +106,8 @@ export class Workshops {
   }
 
   /**
-   * Run `read` on the workshop as stored, in its lane: after every command before it is durable
-   * and before any after it is decided. Undefined when there is no such workshop. `read` runs
+   * Run `read` on the workshop as stored, in its lane, between two runs of commands: every event
+   * in the state it sees is durable. Undefined when there is no such workshop. `read` runs
    * synchronously and must not keep the state: it changes in place with the next command.
    */
   read<T>(id: string, read: (workshop: Loaded) => T): Promise<T | undefined> {
