@@ -2,8 +2,11 @@
 // (bench/botWorker.ts, forked with tsx and the client-code hooks of bench/client/register.ts),
 // each holding a share of the bots on its own event loop, so the bots neither share the
 // server's event loop nor queue up behind one another on a single one. Every bot is a headless
-// phone running the web client's own code (bench/client/headless.ts). Bot i lives in worker
-// i % workers.
+// phone running the web client's own code (bench/client/headless.ts). Participant bot i lives in
+// worker i % workers; the facilitator's and the projector's bots live in one more worker of
+// their own, as a laptop and a projector are devices of their own: they fold every note of the
+// workshop (and a facilitator every note of every room), which would hold up the phones that
+// share their event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Histogram, type HistogramData } from './latency.ts';
@@ -118,6 +121,8 @@ export class BotFleet {
   emptyRssKb = 0;
   #next = 1;
   #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Which worker holds each bot, by bot number. */
+  readonly #home = new Map<number, number>();
 
   private constructor(readonly workers: ChildProcess[]) {
     for (const worker of workers) {
@@ -136,8 +141,9 @@ export class BotFleet {
     }
   }
 
+  /** `count` workers for the participants, and one for the staff. */
   static async start(count: number): Promise<BotFleet> {
-    const workers = Array.from({ length: count }, () =>
+    const workers = Array.from({ length: count + 1 }, () =>
       fork(WORKER, [], {
         execArgv: ['--import', 'tsx', '--import', HOOKS, '--max-old-space-size=4096'],
         serialization: 'advanced',
@@ -151,12 +157,13 @@ export class BotFleet {
     return fleet;
   }
 
+  /** The participants' workers: a rate is shared among these. */
   get size() {
-    return this.workers.length;
+    return this.workers.length - 1;
   }
 
-  workerOf(i: number): number {
-    return i % this.workers.length;
+  #workerOf(spec: BotSpec): number {
+    return spec.role === 'participant' ? spec.i % this.size : this.size;
   }
 
   request<T>(w: number, message: ToWorker): Promise<T> {
@@ -173,11 +180,12 @@ export class BotFleet {
 
   /** Connect (and join) the bots; resolves when every one is ready or has failed. */
   async connect(url: string, workshopId: string, specs: BotSpec[], timeoutMs = 300_000) {
+    for (const spec of specs) this.#home.set(spec.i, this.#workerOf(spec));
     const results = await this.all<ConnectResult>((w) => ({
       type: 'connect',
       url,
       workshopId,
-      specs: specs.filter((s) => this.workerOf(s.i) === w),
+      specs: specs.filter((s) => this.#home.get(s.i) === w),
       timeoutMs,
     }));
     const readyMs = new Histogram();
@@ -202,7 +210,9 @@ export class BotFleet {
    * resolves once its command has its ack. Throws when it was refused.
    */
   async call(i: number, method: string, ...args: unknown[]): Promise<unknown> {
-    const result = await this.request<CallResult>(this.workerOf(i), { type: 'call', i, method, args });
+    const home = this.#home.get(i);
+    if (home === undefined) throw new Error(`no bot ${i}`);
+    const result = await this.request<CallResult>(home, { type: 'call', i, method, args });
     if (!result.ok) throw new Error(`${method} refused: ${result.error}`);
     return result.value;
   }

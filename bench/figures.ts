@@ -117,7 +117,7 @@ export function phaseNotes(kind: ServerKind, session: LoadSession, joined: JoinO
   const { posted, report } = phase;
   return [
     `${kind}: server RSS ${mb(session.rssBeforeKb)} before the participants, ${mb(session.rssAfterKb)} after (after a full GC: ${mb(session.rssBeforeGcKb)}, ${mb(session.rssAfterGcKb)}); join CPU ${pct(joined.serverCpuPct)}.`,
-    `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.size} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
+    `${kind}: bots used ${pct(phase.botCpuPct)} CPU in ${session.fleet.workers.length} processes; their event-loop delay p99 ${report.loopDelayP99.toFixed(1)} ms, max ${report.loopDelayMax.toFixed(0)} ms; refused ${counts(posted.errors)}; disconnects ${counts(report.disconnects)}.`,
     `${kind}: ${botCost(session, joined, phase)}.`,
     `${kind}: ${session.memoryBreakdown()}.`,
   ];

@@ -112,7 +112,9 @@ export class LoadSession {
     const cpu0 = this.server.cpuSeconds();
     const bots0 = this.fleet.cpuSeconds();
     const t0 = Date.now();
-    const result = await this.fleet.connect(this.server.url, this.workshopId, specs, 120_000);
+    // Generous: every phone folds every later join (O(participants) each in the client's apply),
+    // which on this machine's 2 cores takes a 1,000-phone hall well over a minute of CPU.
+    const result = await this.fleet.connect(this.server.url, this.workshopId, specs, 600_000);
     const wallS = (Date.now() - t0) / 1000;
     const serverCpuPct = ((this.server.cpuSeconds() - cpu0) / wallS) * 100;
     const botCpuPct = ((this.fleet.cpuSeconds() - bots0) / wallS) * 100;

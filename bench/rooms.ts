@@ -98,7 +98,7 @@ export const roomsScenario: Scenario = {
 
 /** How the bots are run, for the setup line of every load scenario. */
 export const BOTS = (load: LoadOptions) =>
-  `bots in ${load.workers} worker processes, each bot the web client's own WorkshopState and Connection (client/src/lib) over socket.io-client`;
+  `phones in ${load.workers} worker processes and facilitator and projector in one more, each bot the web client's own WorkshopState and Connection (client/src/lib) over socket.io-client`;
 
 /** Our figures of this bench run, for the baseline scenario to set beside the bare server's. */
 export const ours = new Map<'rooms' | 'plenary', LoadOutcome>();

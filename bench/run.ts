@@ -7,7 +7,8 @@
 // join-storm, ceiling; soak only with --only soak) take sizes and rates from flags, each with
 // the default. Their bots run the web client's own code (bench/client/headless.ts):
 //   --participants N  --rooms N  --duration S  --rate N_PER_S  --period S (rooms: per bot)
-//   --steps 1000,2000,… (ceiling)  --minutes M (soak)  --workers N (bot processes, default 2)
+//   --steps 1000,2000,… (ceiling)  --minutes M (soak)  --workers N (phone processes, default 2;
+//   the facilitator and projector get one more)
 //   --quick (small sizes, short runs: a smoke test)  --profile (server with --cpu-prof)
 //   --disk-pressure (a competing writer, 4 KB + fsync as fast as it can, in the server's data
 //   folder during every measured phase)
