@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import type { CreatedWorkshop } from '../shared/protocol.ts';
+import { refusalMessage, type Wording } from '../shared/refusal.ts';
 import { CreateWorkshop, parse } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language, Workshop } from '../shared/workshop/model.ts';
@@ -40,8 +41,10 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
 };
 
-function fail(res: Response, error: ErrorCode, lang: Language = 'sv', params: Record<string, string> = {}, detail?: string) {
-  const message = translate(lang, `error.${error}`, params);
+/** An error answer: the status, the code, its detail from the closed set, and its words. */
+function fail(res: Response, refusal: Wording, lang: Language = 'sv') {
+  const { error, detail } = refusal;
+  const message = refusalMessage((key, params) => translate(lang, key, params), refusal);
   res.status(STATUS[error] ?? 500).json({ ok: false, error, message, ...(detail && { detail }) });
 }
 
@@ -65,7 +68,7 @@ export function createApp(options: AppOptions) {
   // A page of another site may not create or delete a workshop through a visitor's browser.
   app.use('/api', (req, res, next) => {
     if (SAFE_METHODS.has(req.method) || originAllowed(req.get('origin'), req.get('host'))) return next();
-    fail(res, 'forbidden');
+    fail(res, { error: 'forbidden', detail: 'origin' });
   });
   app.use(express.json({ limit: '64kb' }));
 
@@ -75,7 +78,7 @@ export function createApp(options: AppOptions) {
 
   app.post('/api/workshops', async (req, res) => {
     const input = parse(CreateWorkshop, req.body);
-    if (!input.ok) return fail(res, 'invalid', 'sv', { detail: input.detail });
+    if (!input.ok) return fail(res, { error: 'invalid', ...input });
     const { workshop, facilitatorKey } = await workshops.create(input.value);
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     const own = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -94,9 +97,9 @@ export function createApp(options: AppOptions) {
     if (answer.ok) return res.json(answer.info);
     if (answer.error === 'rate_limited') {
       res.set('Retry-After', String(answer.retryAfter));
-      return fail(res, 'rate_limited');
+      return fail(res, { error: 'rate_limited', detail: 'join_codes' });
     }
-    fail(res, answer.error, answer.lang);
+    fail(res, { error: answer.error }, answer.lang);
   });
 
   /** What links and the QR code are made of, or undefined. */
@@ -104,14 +107,14 @@ export function createApp(options: AppOptions) {
 
   app.get('/api/workshops/:id/links', async (req, res) => {
     const workshop = await linked(req.params.id);
-    if (!workshop) return fail(res, 'not_found');
+    if (!workshop) return fail(res, { error: 'not_found', detail: 'workshop' });
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     res.json(linksFor(base, lanHost, workshop));
   });
 
   app.get('/api/workshops/:id/qr.svg', async (req, res) => {
     const workshop = await linked(req.params.id);
-    if (!workshop) return fail(res, 'not_found');
+    if (!workshop) return fail(res, { error: 'not_found', detail: 'workshop' });
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     const svg = await QRCode.toString(linksFor(base, lanHost, workshop).participantUrl, {
       type: 'svg',
@@ -129,7 +132,7 @@ export function createApp(options: AppOptions) {
     const key = bearer(req);
     if (key === null) {
       res.set('WWW-Authenticate', 'Bearer');
-      fail(res, 'unauthorized');
+      fail(res, { error: 'unauthorized' });
       return null;
     }
     // A copy: an export awaits while the workshop goes on changing.
@@ -138,11 +141,11 @@ export function createApp(options: AppOptions) {
       language: workshop.state.language,
     }));
     if (!found) {
-      fail(res, 'not_found');
+      fail(res, { error: 'not_found', detail: 'workshop' });
       return null;
     }
     if (!found.state) {
-      fail(res, 'forbidden', found.language);
+      fail(res, { error: 'forbidden', detail: 'key' }, found.language);
       return null;
     }
     return found.state;
@@ -152,7 +155,7 @@ export function createApp(options: AppOptions) {
     const format = String(req.params.format);
     const workshop = await facilitated(req, res);
     if (!workshop) return;
-    if (!isExportFormat(format)) return fail(res, 'not_found', workshop.language);
+    if (!isExportFormat(format)) return fail(res, { error: 'not_found', detail: 'format' }, workshop.language);
     const out = await exportSummary(workshop, format, { includeNames: req.query.names !== '0' });
     const inline = format === 'html' && req.query.inline === '1';
     res.set({
@@ -171,16 +174,13 @@ export function createApp(options: AppOptions) {
     const workshop = await facilitated(req, res);
     if (!workshop) return;
     const typed = typeof req.body?.confirmTitle === 'string' ? req.body.confirmTitle.trim() : '';
-    if (typed !== workshop.title.trim()) {
-      const detail = translate(workshop.language, 'error.titleMismatch');
-      return fail(res, 'invalid', workshop.language, { detail }, 'confirmTitle');
-    }
+    if (typed !== workshop.title.trim()) return fail(res, { error: 'invalid', detail: 'confirmTitle' }, workshop.language);
     await workshops.delete(workshop.id);
     res.status(204).end();
   });
 
   app.use(breakoutPreviewRoute(workshops));
-  app.use('/api', (_req, res) => fail(res, 'not_found'));
+  app.use('/api', (_req, res) => fail(res, { error: 'not_found' }));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
     // Phones on weak mobile data: gzip the page, and let them keep the hashed assets.
@@ -202,11 +202,11 @@ export function createApp(options: AppOptions) {
   }
 
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: () => void) => {
-    if (err.type === 'entity.parse.failed') return fail(res, 'invalid', 'sv', { detail: 'body is not JSON' });
-    if (err.type === 'entity.too.large') return fail(res, 'invalid', 'sv', { detail: 'body too large' });
-    if (err.status && err.status < 500) return fail(res, 'invalid', 'sv', { detail: err.message });
+    if (err.type === 'entity.too.large') return fail(res, { error: 'invalid', detail: 'body_too_large' });
+    // Not JSON, or a body the parser refused otherwise.
+    if (err.status && err.status < 500) return fail(res, { error: 'invalid', detail: 'payload' });
     console.error('http error', err.message);
-    fail(res, 'internal');
+    fail(res, { error: 'internal' });
   });
 
   return app;

@@ -33,6 +33,7 @@ export const DETAILS = {
     'member_twice', // `breakout.open`: someone in two rooms
     'unknown_member', // `breakout.open`: a member who is not (or no longer) a participant
     'reporter_not_member', // `breakout.open`, `room.update`: the reporter is not in the room
+    'body_too_large', // HTTP: a body over 64 kB
   ],
   forbidden: [
     'facilitator_only', // a facilitator-only command from a participant
@@ -62,8 +63,11 @@ export const DETAILS = {
   /** `activity`: not the current activity; `breakout`: its rooms are closed. */
   not_current: ['activity', 'breakout'],
   limit: ['activities', 'notes', 'themes'],
-  /** `socket`: this connection sent too much; `join_codes`: too many wrong join codes (HTTP). */
-  rate_limited: ['socket', 'join_codes'],
+  /**
+   * `socket`: this connection sent too much; `sync`: it asked for snapshots too often;
+   * `join_codes`: too many wrong join codes (HTTP).
+   */
+  rate_limited: ['socket', 'sync', 'join_codes'],
   /** Whose cap the message broke (`MAX_MESSAGE_BYTES`). */
   too_large: ['participant', 'facilitator'],
 } as const satisfies Partial<Record<ErrorCode, readonly string[]>>;

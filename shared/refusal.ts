@@ -36,7 +36,7 @@ export function refusalMessage(t: Translate, wording: Wording): string {
   return t(detail && isKey(specific) ? specific : `error.${error}`, params);
 }
 
-/** A rule the input breaks has its own sentence; a field is named with why it failed. */
+/** A rule the input breaks, or a field people type, has its own sentence; any other field is named with why it failed. */
 function invalidText(t: Translate, { detail, reason, max }: Wording): string {
   const rule = `error.invalid.${detail}`;
   if (detail && detail !== 'payload' && isKey(rule)) return t(rule);

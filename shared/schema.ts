@@ -272,14 +272,24 @@ function reasonOf(issue: Issue): InvalidReason {
   }
 }
 
+/**
+ * A union's issue names the union; the branch that got furthest into the input says what is
+ * wrong in it (its path is the union's, then its own).
+ */
+function deepest(issue: Issue, outer: string[] = []): { issue: Issue; path: string[] } {
+  const path = [...outer, ...(issue.path?.map((p) => String(p.key)) ?? [])];
+  const inner = issue.type === 'union' ? (issue.issues ?? []) : [];
+  const furthest = inner.reduce<Issue | undefined>((best, i) => ((i.path?.length ?? 0) > (best?.path?.length ?? 0) ? i : best), undefined);
+  return furthest?.path?.length ? deepest(furthest, path) : { issue, path };
+}
+
 /** Validate untrusted input; never throws. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): Parsed<v.InferOutput<S>> {
   try {
     const result = v.safeParse(schema, input);
     if (result.success) return { ok: true, value: result.output };
-    const issue = result.issues[0];
+    const { issue, path } = deepest(result.issues[0]);
     const reason = reasonOf(issue);
-    const path = issue.path?.map((p) => String(p.key)) ?? [];
     // An unknown key is not a field the client may send: the object holding it is at fault.
     const keys = reason === 'unknown_key' ? path.slice(0, -1) : path;
     const max = reason === 'too_long' || reason === 'too_many' ? Number(issue.requirement) : undefined;

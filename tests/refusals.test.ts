@@ -82,6 +82,8 @@ paths('by its path, with a reason from a closed list', () => {
   );
   assert.equal(fields({ token: 'x', name: 'A', organisation: 'B', orgKind: 'kommun' }, JoinRequest), { detail: 'token', reason: 'format' });
   assert.equal(fields({ activityId: 'swot-1', assignment: 'mixed' }, BreakoutPreviewRequest), { detail: 'rooms', reason: 'format' });
+  // In a union (a count or names), the branch that got furthest names the field.
+  assert.equal(fields({ activityId: 'swot-1', assignment: 'mixed', rooms: ['Norr', ' '] }, BreakoutPreviewRequest), { detail: 'rooms.1', reason: 'empty' });
 });
 
 paths('an unknown key blames the object that holds it; a non-object is the payload', () => {
