@@ -63,11 +63,8 @@ export const DETAILS = {
   /** `activity`: not the current activity; `breakout`: its rooms are closed. */
   not_current: ['activity', 'breakout'],
   limit: ['activities', 'notes', 'themes'],
-  /**
-   * `socket`: this connection sent too much; `sync`: it asked for snapshots too often;
-   * `join_codes`: too many wrong join codes (HTTP).
-   */
-  rate_limited: ['socket', 'sync', 'join_codes'],
+  /** `socket`: this connection sent too much, or asked for `sync` too often; `join_codes`: too many wrong join codes (HTTP). */
+  rate_limited: ['socket', 'join_codes'],
   /** Whose cap the message broke (`MAX_MESSAGE_BYTES`). */
   too_large: ['participant', 'facilitator'],
 } as const satisfies Partial<Record<ErrorCode, readonly string[]>>;

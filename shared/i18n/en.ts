@@ -288,7 +288,6 @@ export const en: Record<PhoneKey, string> = {
   'error.limit.activities': 'The workshop already has {max} activities.',
   'error.limit.notes': 'The workshop already has {max} notes.',
   'error.limit.themes': 'The workshop already has {max} themes.',
-  'error.rate_limited.sync': 'The page has just fetched everything again. Wait a few seconds.',
   'error.rate_limited.join_codes': 'Too many attempts with a wrong code. Wait a moment and try again.',
   'error.too_large.participant': 'The message is too large (at most {kib} kB).',
   'error.too_large.facilitator': 'The message is too large (at most {kib} kB).',

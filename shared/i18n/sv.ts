@@ -291,7 +291,6 @@ export const sv = {
   'error.limit.activities': 'Workshoppen har redan {max} aktiviteter.',
   'error.limit.notes': 'Workshoppen har redan {max} lappar.',
   'error.limit.themes': 'Workshoppen har redan {max} teman.',
-  'error.rate_limited.sync': 'Sidan har nyss hämtat allt på nytt. Vänta några sekunder.',
   'error.rate_limited.join_codes': 'För många försök med fel kod. Vänta en stund och försök igen.',
   'error.too_large.participant': 'Meddelandet är för stort (högst {kib} kB).',
   'error.too_large.facilitator': 'Meddelandet är för stort (högst {kib} kB).',
