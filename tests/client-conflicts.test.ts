@@ -1,9 +1,11 @@
 // What a phone says when a change made while away meets a workshop that moved on.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { conflictText } from '../client/src/lib/conflicts.ts';
+import { conflictText, emptiedTitle } from '../client/src/lib/conflicts.ts';
 import { translate } from '../shared/i18n/index.ts';
+import { refusalMessage } from '../shared/refusal.ts';
 import type { Command } from '../shared/schema.ts';
+import { story, participant } from './helpers/builders.ts';
 
 const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('sv', key, params);
 const cmd = (c: Record<string, unknown>) => ({ id: 'cmd-000001', ...c }) as Command;
@@ -28,6 +30,20 @@ it('a dot that arrives after the vote closed or its option went is explained; ta
   assert.match(conflictText(dot(1), { error: 'not_found', detail: 'option' }, t)!, /alternativet finns inte längre/);
   assert.is(conflictText(dot(-1), { error: 'voting_closed' }, t), null);
   assert.is(conflictText(dot(1), { error: 'no_dots_left' }, t), null);
+});
+
+it('a column that still holds notes is named from the page’s own command and state', () => {
+  const s = story({ agenda: ['swot'], participants: ['p-anna1'] });
+  s.must(participant('p-anna1'), { type: 'note.add', noteId: 'note-hot1', activityId: 'swot-1', columnId: 't', text: 'Kompetensbrist' });
+  const keep = (ids: string[]) => s.state.activities[0].columns.filter((c) => ids.includes(c.id));
+  const update = (ids: string[]) => cmd({ type: 'activity.update', activityId: 'swot-1', columns: keep(ids) });
+  assert.is(emptiedTitle(update(['s', 'w', 'o']), s.state), 'Hot');
+  assert.is(emptiedTitle(update(['s', 't']), s.state), undefined, 'the emptied columns hold no notes');
+  assert.is(emptiedTitle(cmd({ type: 'note.delete', noteId: 'note-hot1' }), s.state), undefined);
+  assert.is(
+    refusalMessage(t, { error: 'column_not_empty', title: emptiedTitle(update(['s']), s.state) }),
+    'Kolumnen "Hot" har lappar. Flytta eller ta bort dem först.',
+  );
 });
 
 it.run();
