@@ -6,8 +6,8 @@
 // text starts with its send time and its author's bot number, so any receiver can time it
 // without a side table.
 //
-// What the client code costs (bench/results.md notes the bots' CPU and RSS of every phase):
-// see the comment at BOT_COST below.
+// What the client code costs per bot is noted below every phase (figures.ts botCost); see also
+// BOT_COST below.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkshopState } from '../client/src/lib/workshop.svelte.ts';
 import type { Sequenced } from '../shared/workshop/events.ts';
@@ -16,9 +16,14 @@ import type { BotRole, BotSpec, CallResult, ConnectResult, PostAction, PostPlan,
 import { HeadlessPhone, type Outcome } from './client/headless.ts';
 import { clock, Histogram } from './latency.ts';
 
-// BOT_COST: measured with 1,000 bots in 2 workers beside the server (see the report in
-// bench/results.md notes): the web client's code per bot is what a phone runs, and it shares
-// this machine's 2 cores with the server.
+// BOT_COST, measured with 1,000 bots in 2 workers on this 2-core machine (Dec 2026): a phone
+// takes ~370 KB (the lean socket.io-client bots before it: 73 KB), mostly its own copy of the
+// workshop. Joining a hall of 1,000 costs ~85 ms of CPU per phone (lean: 15 ms): the client's
+// `apply` copies the participants record for every later join, so the hall's joins cost ~85 s
+// of CPU and take a minute or more here instead of 10 s. Posting in a plenary at 10 notes/s
+// costs ~0.8 ms of CPU per phone a second (lean: ~0.35): ~70 µs per event folded, of which
+// Svelte's runes are ~10 %, the rest `apply` copying the notes record. All of it comes out of
+// the same 2 cores the server runs on.
 
 interface Bot extends BotSpec {
   phone: HeadlessPhone;
