@@ -6,7 +6,7 @@
 // which every event is stored, so no viewer ever sees an event that a crash could take back.
 import { applyInPlace } from '../shared/workshop/apply.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
-import type { ErrorCode } from '../shared/workshop/model.ts';
+import type { Refusal } from '../shared/workshop/decision.ts';
 import { deliveries, type Delivery } from '../shared/workshop/view.ts';
 import { DuplicateCommand, type AppendOptions, type EventStore, type OpenedWorkshop } from './store/store.ts';
 
@@ -28,14 +28,14 @@ export type Written<T = undefined> = {
   value: T;
 };
 
-type Decided = { ok: false; error: ErrorCode; detail?: string } | { ok: true; events: WorkshopEvent[]; options?: AppendOptions };
+type Decided = Refusal | { ok: true; events: WorkshopEvent[]; options?: AppendOptions };
 
 export interface Write {
   /** The command's id, for the duplicate check before `decide`. */
   commandId?: string;
   decide(workshop: Loaded): Decided;
   /** Runs in the lane once the answer is known, before anything queued after this write. */
-  done(result: Written | { ok: false; error: ErrorCode; detail?: string }, workshop: Loaded | undefined): void;
+  done(result: Written | Refusal, workshop: Loaded | undefined): void;
 }
 
 type Job =
@@ -43,8 +43,8 @@ type Job =
   | { kind: 'read'; run(workshop: Loaded | undefined): void }
   | { kind: 'exclusive'; run(workshop: Loaded | undefined): Promise<void> };
 
-const NOT_FOUND = { ok: false, error: 'not_found' } as const;
-const INTERNAL = { ok: false, error: 'internal' } as const;
+const NOT_FOUND: Refusal = { ok: false, error: 'not_found', detail: 'workshop' };
+const INTERNAL: Refusal = { ok: false, error: 'internal' };
 
 export class Lane {
   #jobs: Job[] = [];
@@ -147,7 +147,7 @@ export class Lane {
 
   /** Decide each write on the state the ones before it left, append all, answer in order. */
   async #commit(workshop: Loaded, writes: Write[]) {
-    type Step = { write: Write; answer?: Written | { ok: false; error: ErrorCode; detail?: string }; append?: Promise<number>; committed: Committed[]; duplicateOf?: number };
+    type Step = { write: Write; answer?: Written | Refusal; append?: Promise<number>; committed: Committed[]; duplicateOf?: number };
     const steps: Step[] = [];
     for (const write of writes) {
       const step: Step = { write, committed: [] };

@@ -4,8 +4,9 @@
 // goes out from inside the lane, so each socket's stream stays in seq order.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Ack } from '../shared/protocol.ts';
-import { PROTOCOL_VERSION } from '../shared/protocol.ts';
-import { HandshakeAuth, JoinRequest, parse, parseCommand } from '../shared/schema.ts';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../shared/protocol.ts';
+import { refusalMessage, type Wording } from '../shared/refusal.ts';
+import { HandshakeAuth, JoinRequest, parse, parseCommand, type Invalid } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language, Viewer } from '../shared/workshop/model.ts';
 import { channels, createFanout, type Io, type VSocket } from './fanout.ts';
@@ -15,16 +16,16 @@ import { Workshops, type Committed, type Loaded } from './workshops.ts';
 export type { Io };
 
 class Refusal extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly detail?: string,
-  ) {
-    super(code);
+  constructor(readonly wording: Wording) {
+    super(wording.error);
   }
 }
 
+/** A schema failure as a refusal: the field's path on the wire, why in the message. */
+const invalid = ({ detail, reason, max }: Invalid) => new Refusal({ error: 'invalid', detail, reason, max });
+
 type Answer = (ack: Ack<unknown>) => void;
-type Fail = (code: ErrorCode, detail?: string) => void;
+type Fail = (wording: Wording) => void;
 /** A handler answers through `ok` or `fail`, from the workshop's lane once it knows. */
 type Handler = (socket: VSocket, input: unknown, ok: (data: unknown) => void, fail: Fail) => void;
 
@@ -42,14 +43,6 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { participantRate: 10, fa
  */
 const SYNC_EVERY_S = { participant: 10, facilitator: 2 } as const;
 
-/**
- * The largest message a socket may send, as JSON. Nothing a participant sends comes near 16 KB
- * (a note is at most 500 characters); a facilitator's breakout plan for a hall of a thousand
- * lists every member, so theirs may be larger. Above `MAX_TRANSPORT_BYTES` (server.ts) the
- * transport itself closes the connection.
- */
-const MAX_MESSAGE_BYTES = { participant: 16 * 1024, facilitator: 96 * 1024 } as const;
-
 /** JSON size in bytes, or Infinity for what cannot be measured (cycles cannot come over the wire). */
 function sizeOf(inputs: unknown[]): number {
   try {
@@ -59,9 +52,12 @@ function sizeOf(inputs: unknown[]): number {
   }
 }
 
-function handshakeError(code: ErrorCode, lang: Language = 'sv', detail = ''): Error {
-  const error = new Error(translate(lang, `error.${code}`, { detail })) as Error & { data: unknown };
-  error.data = { error: code };
+const say = (language: Language, wording: Wording) =>
+  refusalMessage((key, params) => translate(language, key, params), wording);
+
+function handshakeError(wording: Wording, lang: Language = 'sv'): Error {
+  const error = new Error(say(lang, wording)) as Error & { data: unknown };
+  error.data = { error: wording.error };
   return error;
 }
 
@@ -105,16 +101,17 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       arity: 1,
       handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
-        if (viewer.role === 'facilitator') throw new Refusal('forbidden');
+        if (viewer.role === 'facilitator') throw new Refusal({ error: 'forbidden', detail: 'participant_only' });
         if (viewer.role === 'participant') {
           // Already joined on this connection: joining again is a no-op.
           void workshops.read(workshopId, ({ state }) => ok({ participant: state.participants[viewer.participantId] }));
           return;
         }
         const request = parse(JoinRequest, input);
-        if (!request.ok) throw new Refusal('invalid', request.detail);
+        if (!request.ok) throw invalid(request);
         workshops.join(workshopId, request.value, (result, workshop) => {
-          if (!result.ok || !workshop) return fail(result.ok ? 'internal' : result.error, result.ok ? undefined : result.detail);
+          if (!result.ok) return fail(result);
+          if (!workshop) return fail({ error: 'internal' });
           const { participant } = result.value;
           if (socket.disconnected) return ok({ participant });
           socket.data.viewer = { role: 'participant', participantId: participant.id };
@@ -130,11 +127,11 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       arity: 1,
       handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
-        if (viewer.role === 'public') throw new Refusal('not_joined');
+        if (viewer.role === 'public') throw new Refusal({ error: 'not_joined' });
         const command = parseCommand(input);
-        if (!command.ok) throw new Refusal('invalid', command.detail);
+        if (!command.ok) throw invalid(command);
         workshops.execute(workshopId, command.value, viewer, (result, workshop) => {
-          if (!result.ok) return fail(result.error, result.detail);
+          if (!result.ok) return fail(result);
           // Stored: the answer is yes, whatever happens while telling the others.
           ok({ seq: result.seq });
           if (workshop) broadcast(workshop, result.events);
@@ -152,7 +149,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
               fanout.snapshot(socket, workshop);
               ok({ seq: workshop.state.seq });
             }),
-          () => fail('rate_limited', String(SYNC_EVERY_S[role])),
+          () => fail({ error: 'rate_limited', detail: 'socket' }),
         );
       },
     },
@@ -165,30 +162,32 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     const ack = typeof last === 'function' ? (last as Answer) : () => {};
     const inputs = typeof last === 'function' ? args.slice(0, -1) : args;
     const language = languages.get(workshopId) ?? 'sv';
-    const fail: Fail = (code, detail = '') =>
-      ack({ ok: false, error: code, message: translate(language, `error.${code}`, { detail }), ...(detail && { detail }) } as Ack<unknown>);
+    const fail: Fail = (wording) => {
+      const { error, detail } = wording;
+      ack({ ok: false, error, message: say(language, wording), ...(detail && { detail }) } as Ack<unknown>);
+    };
     const role = viewer.role === 'facilitator' ? 'facilitator' : 'participant';
     try {
       await rates[role].consume(socket.id);
     } catch {
-      return fail('rate_limited');
+      return fail({ error: 'rate_limited', detail: 'socket' });
     }
-    if (inputs.length !== arity) return fail('invalid', `expected ${arity} argument(s) and an ack`);
-    if (sizeOf(inputs) > MAX_MESSAGE_BYTES[role]) return fail('too_large', String(MAX_MESSAGE_BYTES[role] / 1024));
+    if (inputs.length !== arity) return fail({ error: 'invalid', detail: 'arguments' });
+    if (sizeOf(inputs) > MAX_MESSAGE_BYTES[role]) return fail({ error: 'too_large', detail: role });
     try {
       handle(socket, inputs[0], (data) => ack({ ok: true, data }), fail);
     } catch (err) {
-      if (err instanceof Refusal) return fail(err.code, err.detail);
+      if (err instanceof Refusal) return fail(err.wording);
       console.error('command failed', (err as Error).message);
-      return fail('internal');
+      return fail({ error: 'internal' });
     }
   }
 
   io.use(async (socket, next) => {
     const auth = parse(HandshakeAuth, socket.handshake.auth);
-    if (!auth.ok) return next(handshakeError('invalid', 'sv', auth.detail));
+    if (!auth.ok) return next(handshakeError({ error: 'invalid', detail: auth.detail, reason: auth.reason, max: auth.max }));
     const { protocol, workshopId, facilitatorKey, participantToken, since } = auth.value;
-    if (protocol !== PROTOCOL_VERSION) return next(handshakeError('protocol'));
+    if (protocol !== PROTOCOL_VERSION) return next(handshakeError({ error: 'protocol' }));
     const outcome = await workshops
       .read(workshopId, (workshop): Viewer | ErrorCode => {
         languages.set(workshopId, workshop.state.language);
@@ -199,8 +198,8 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
         return participant ? { role: 'participant', participantId: participant.id } : { role: 'public' };
       })
       .catch(() => 'internal' as const);
-    if (outcome === undefined) return next(handshakeError('not_found'));
-    if (typeof outcome === 'string') return next(handshakeError(outcome, languages.get(workshopId)));
+    if (outcome === undefined) return next(handshakeError({ error: 'not_found', detail: 'workshop' }));
+    if (typeof outcome === 'string') return next(handshakeError({ error: outcome }, languages.get(workshopId)));
     socket.data = { workshopId, viewer: outcome, since };
     next();
   });
@@ -222,7 +221,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       if (typeof name === 'string' && Object.hasOwn(handlers, name)) return;
       const arity = args.length - (typeof args.at(-1) === 'function' ? 1 : 0);
       const refuse = () => {
-        throw new Refusal('invalid', 'unknown event');
+        throw new Refusal({ error: 'invalid', detail: 'unknown_event' });
       };
       void dispatch(socket, { arity, handle: refuse }, args);
     });

@@ -9,11 +9,12 @@ import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { WorkshopEvent } from '../shared/workshop/events.ts';
-import { FACILITATOR_ID, newNote, type Actor, type ErrorCode, type Participant, type Workshop } from '../shared/workshop/model.ts';
+import { FACILITATOR_ID, newNote, type Actor, type Participant, type Workshop } from '../shared/workshop/model.ts';
 import { Lane, type Write } from './lane.ts';
 import type { EventStore, OpenedWorkshop } from './store/store.ts';
 
-export type Refused = { ok: false; error: ErrorCode; detail?: string };
+export type { Refusal as Refused } from '../shared/workshop/decision.ts';
+import type { Refusal as Refused } from '../shared/workshop/decision.ts';
 export type { Committed, Loaded, Written } from './lane.ts';
 import type { Loaded, Written } from './lane.ts';
 
@@ -175,7 +176,7 @@ export class Workshops {
     this.#lane(id).write({
       commandId: command.id,
       decide: ({ state }) => {
-        const decision = decide(state, command, actor, { now: this.now() });
+        const decision = decide(state, command, actor, { now: this.now(), makeActivity });
         return decision.ok ? { ok: true, events: decision.events, options: { commandId: command.id } } : decision;
       },
       done,

@@ -670,7 +670,7 @@ function play(steps: Step[], check: (before: Workshop, event: WorkshopEvent, aft
       if (!s.state.participants[LATECOMER]) land(joinedEvent(LATECOMER), null);
       continue;
     }
-    const decision = decide(s.state, command(step.command), step.actor, { now: T0 + s.state.seq });
+    const decision = decide(s.state, command(step.command), step.actor, { now: T0 + s.state.seq, makeActivity });
     if (decision.ok) for (const event of decision.events) land(event, step.actor);
   }
   return { states, log: s.log };

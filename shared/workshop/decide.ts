@@ -1,7 +1,6 @@
 // decide(state, command, actor, ctx) -> events | refusal. Every rule of who may do what lives
 // here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
 import type { Command } from '../schema.ts';
-import { makeActivity } from '../templates.ts';
 import { accept, emptiedColumn, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import { LIMITS, actorId, newNote, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
@@ -65,7 +64,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     case 'activity.add': {
       if (state.activities.some((a) => a.id === command.activityId)) return refuse('exists', 'activity');
       if (state.activities.length >= LIMITS.activities) return refuse('limit', 'activities');
-      const activity = makeActivity(command.activityId, command.kind, state.language, command);
+      if (!ctx.makeActivity) return refuse('internal');
+      const activity = ctx.makeActivity(command.activityId, command.kind, state.language, command);
       const index = command.index ?? state.activities.length;
       return accept({ type: 'activity.added', activity, index: Math.min(index, state.activities.length) });
     }

@@ -10,6 +10,13 @@ export type Decision = { ok: true; events: WorkshopEvent[] } | Refusal;
 
 export interface DecideContext {
   now: number;
+  /**
+   * Makes a new activity from its template (shared/templates.ts), titled in the workshop's
+   * language. Passed in rather than imported: the templates name their titles from every
+   * dictionary, and a phone, which runs `decide` for its optimistic view but never adds an
+   * activity, must not download them. Without it `activity.add` is refused as `internal`.
+   */
+  makeActivity?: typeof import('../templates.ts').makeActivity;
 }
 
 export const refuse = <C extends ErrorCode>(error: C, detail?: DetailOf<C>): Refusal =>

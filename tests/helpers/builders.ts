@@ -126,7 +126,7 @@ export class Story {
   /** Run a command as `actor`; on success its events are applied. Returns the decision. */
   run(actor: Actor, input: CommandInput): Decision {
     this.now += 1000;
-    const decision = decide(this.state, command(input), actor, { now: this.now });
+    const decision = decide(this.state, command(input), actor, { now: this.now, makeActivity });
     if (decision.ok) for (const event of decision.events) this.record(event);
     return decision;
   }
