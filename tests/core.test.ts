@@ -10,10 +10,10 @@ import { sv } from '../shared/i18n/sv.ts';
 import { svStaff } from '../shared/i18n/sv-staff.ts';
 import { en } from '../shared/i18n/en.ts';
 import { enStaff } from '../shared/i18n/en-staff.ts';
-import { apply, fold } from '../shared/workshop/apply.ts';
+import { apply, applyInPlace, fold, noteCount } from '../shared/workshop/apply.ts';
 import { decide, isFacilitatorOnly } from '../shared/workshop/decide.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
-import { deliveries, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
+import { deliveries, personalView, sharedRoomOf, sharedView, view, viewEvent, type Audience } from '../shared/workshop/view.ts';
 import {
   FACILITATOR_ID,
   notesOf,
@@ -822,6 +822,43 @@ properties('an anonymous note reaches its author with their name and everyone el
   assert.is(authorOf(projector), null);
   assert.is(view(s.state, bertil).notes['note-a-01'].authorId, null);
   assert.is(outcome(decide(s.state, command({ type: 'note.delete', noteId: 'note-a-01' }), bertil, { now: T0 })), 'forbidden');
+});
+
+properties('in place or by copy, apply gives the same workshop and counts its notes right', () => {
+  fc.assert(
+    fc.property(stepsArb, (steps) => {
+      const { log } = play(steps);
+      let copied: Workshop | null = null;
+      let inPlace: Workshop | null = null;
+      for (const { seq, event } of log) {
+        copied = copied ? apply(copied, event, seq) : fold([{ seq, event }]);
+        inPlace = inPlace ? applyInPlace(inPlace, event, seq) : fold([{ seq, event }]);
+        assert.is(noteCount(copied!), Object.keys(copied!.notes).length);
+        assert.is(noteCount(inPlace!), Object.keys(inPlace!.notes).length);
+      }
+      assert.equal(inPlace, copied);
+      assert.equal(fold(log), copied, 'fold (in place) equals the copying fold');
+    }),
+    { numRuns: 150 },
+  );
+});
+
+properties("a snapshot built from its room's shared view equals view(state, viewer)", () => {
+  const viewers: Viewer[] = [anna, bertil, cecilia, participant(LATECOMER), { role: 'public' }];
+  fc.assert(
+    fc.property(stepsArb, (steps) => {
+      const { states } = play(steps);
+      for (const state of [states[Math.floor(states.length / 2)], states.at(-1)!]) {
+        const own = (id: string) => Object.values(state.notes).filter((n) => n.authorId === id).map((n) => n.id);
+        for (const viewer of viewers) {
+          const id = viewer.role === 'participant' ? viewer.participantId : null;
+          const shared = sharedView(state, id ? sharedRoomOf(state, id) : null);
+          assert.equal(personalView(state, shared, viewer, id ? own(id) : []), view(state, viewer), JSON.stringify(viewer));
+        }
+      }
+    }),
+    { numRuns: 150 },
+  );
 });
 
 properties.run();

@@ -18,6 +18,25 @@ const copying: Put = (record, key, value) => {
   return rest;
 };
 
+/**
+ * How many notes each notes record holds, once counted: adding a note must check the
+ * workshop's limit, and counting the keys of 20,000 notes costs milliseconds each time.
+ * `apply` keeps the count of the record it makes; a record made otherwise is counted anew.
+ */
+const noteCounts = new WeakMap<object, number>();
+
+export function noteCount(state: Pick<Workshop, 'notes'>): number {
+  let count = noteCounts.get(state.notes);
+  if (count === undefined) noteCounts.set(state.notes, (count = Object.keys(state.notes).length));
+  return count;
+}
+
+function countedNotes(before: Workshop['notes'], after: Workshop['notes'], delta: number): Workshop['notes'] {
+  const count = noteCounts.get(before);
+  if (count !== undefined) noteCounts.set(after, count + delta);
+  return after;
+}
+
 const inPlace: Put = (record, key, value) => {
   if (value === undefined) delete record[key];
   else record[key] = value;
@@ -135,12 +154,16 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       if (state.notes[event.note.id]) return state;
       return {
         ...state,
-        notes: put(state.notes, event.note.id, {
-          ...event.note,
-          roomId: event.note.roomId ?? null,
-          themeId: event.note.themeId ?? null,
-          order: seq,
-        }),
+        notes: countedNotes(
+          state.notes,
+          put(state.notes, event.note.id, {
+            ...event.note,
+            roomId: event.note.roomId ?? null,
+            themeId: event.note.themeId ?? null,
+            order: seq,
+          }),
+          1,
+        ),
       };
     case 'note.edited':
       return mapNote(state, event.noteId, (n) => ({
@@ -155,7 +178,10 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       return mapNote(state, event.noteId, (n) => ({ ...n, columnId: event.columnId, updatedAt: event.at }), put);
     case 'note.deleted':
       return state.notes[event.noteId]
-        ? { ...withoutOption(state, event.activityId, event.noteId, put), notes: put(state.notes, event.noteId, undefined) }
+        ? {
+            ...withoutOption(state, event.activityId, event.noteId, put),
+            notes: countedNotes(state.notes, put(state.notes, event.noteId, undefined), -1),
+          }
         : state;
     case 'note.grouped':
       return mapNote(state, event.noteId, (n) => ({ ...n, themeId: event.themeId }), put);

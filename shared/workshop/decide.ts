@@ -1,6 +1,7 @@
 // decide(state, command, actor, ctx) -> events | refusal. Every rule of who may do what lives
 // here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
 import type { Command } from '../schema.ts';
+import { noteCount } from './apply.ts';
 import { accept, emptiedColumn, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import { LIMITS, actorId, newNote, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
@@ -227,7 +228,7 @@ function addNote(
   if (denied) return denied;
   if (!activity.columns.some((c) => c.id === command.columnId)) return refuse('not_found', 'column');
   if (state.notes[command.noteId]) return refuse('exists', 'note');
-  if (Object.keys(state.notes).length >= LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
+  if (noteCount(state) >= LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
   const author = actorId(actor);
   if (
     activity.kind === 'evaluation' &&

@@ -1,6 +1,7 @@
 // The rules of dot voting, themes and options: the part of `decide` that turns a wall of notes
 // into priorities. Same contract as decide.ts: guard clauses, refusals as values.
 import type { Command } from '../schema.ts';
+import { noteCount } from './apply.ts';
 import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
 import type { WorkshopEvent } from './events.ts';
 import { FACILITATOR_ID, LIMITS, type Actor, type Workshop } from './model.ts';
@@ -135,6 +136,6 @@ function importOptions(state: Workshop, command: Extract<Command, { type: 'optio
         updatedAt: ctx.now,
       },
     }));
-  if (Object.keys(state.notes).length + events.length > LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
+  if (noteCount(state) + events.length > LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
   return accept(...events);
 }
