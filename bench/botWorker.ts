@@ -11,9 +11,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkshopState } from '../client/src/lib/workshop.svelte.ts';
 import type { Sequenced } from '../shared/workshop/events.ts';
-import { optionsOf } from '../shared/workshop/voting.ts';
-import type { BotRole, BotSpec, CallResult, ConnectResult, PostAction, PostPlan, PostResult, Report, ToWorker } from './bots.ts';
+import type { BotRole, BotSpec, CallResult, ConnectResult, PostPlan, PostResult, Report, ToWorker } from './bots.ts';
 import { HeadlessPhone, type Outcome } from './client/headless.ts';
+import { turn } from './client/turns.ts';
 import { clock, Histogram } from './latency.ts';
 
 // BOT_COST, measured with 1,000 bots in 2 workers on this 2-core machine (Dec 2026): a phone
@@ -40,8 +40,6 @@ const ORGANISATIONS: Array<[string, 'kommun' | 'region' | 'brukarrepresentant' |
   ['Brukarrådet', 'brukarrepresentant'],
   ['Försäkringskassan', 'annan'],
 ];
-/** After the time stamp and the bot number: a note of ordinary length. */
-const NOTE_TEXT = 'Kortare beslutsvägar mellan kommun och region när en brukare behöver båda';
 /** How long a phase waits at its end for answers still on their way (the client never gives up). */
 const DRAIN_MS = 60_000;
 
@@ -159,41 +157,6 @@ async function connect(message: Extract<ToWorker, { type: 'connect' }>): Promise
   return { ready: count, failed, readyMs: readyMs.data(), ids };
 }
 
-/** One turn of a participant bot: what its page offers on the current activity. Null: nothing to do. */
-function act(bot: Bot, action: PostAction, sentAt: number): ((state: WorkshopState) => unknown) | null {
-  const state = bot.phone.state;
-  const activity = state.current;
-  if (!activity || !state.workshop) return null;
-  const text = `${sentAt.toFixed(3)} ${bot.i} ${NOTE_TEXT}`;
-  if (action === 'note') {
-    // As CurrentActivity.svelte: into the phone's room while the breakout is open, else the plenary.
-    const room = activity.breakout?.open ? state.myRoom : undefined;
-    const columnId = activity.columns[0]?.id;
-    if (!columnId) return null;
-    return (s) => s.addNote(activity.id, columnId, text, { roomId: room?.id ?? null });
-  }
-  if (action === 'edit') {
-    const mine = Object.values(state.workshop.notes).filter((n) => n.authorId !== null && n.authorId === state.myId);
-    if (!mine.length) return null;
-    const note = mine[Math.floor(Math.random() * mine.length)];
-    return (s) => s.editNote(note.id, text);
-  }
-  // As DotVoter.svelte: a dot where one may go, else one taken back.
-  const voting = activity.voting;
-  if (!voting?.open) return null;
-  const options = optionsOf(state.workshop, activity);
-  if (!options.length) return null;
-  const ballot = state.myBallots[activity.id] ?? {};
-  const used = Object.values(ballot).reduce((a, b) => a + b, 0);
-  const option = options[Math.floor(Math.random() * options.length)];
-  const mine = ballot[option.id] ?? 0;
-  if (used < voting.dotsPerPerson && mine < voting.maxPerOption) return (s) => s.castVote(activity.id, option.id, 1);
-  const placed = Object.keys(ballot).filter((id) => ballot[id] > 0);
-  if (!placed.length) return null;
-  const back = placed[Math.floor(Math.random() * placed.length)];
-  return (s) => s.castVote(activity.id, back, -1);
-}
-
 async function post(message: Extract<ToWorker, { type: 'post' }>): Promise<PostResult> {
   const { plan, durationMs, action, workshopId } = message;
   const posters = [...bots.values()].filter((b) => b.role === 'participant' && b.ready && (!workshopId || b.workshopId === workshopId));
@@ -204,11 +167,11 @@ async function post(message: Extract<ToWorker, { type: 'post' }>): Promise<PostR
 
   function send(bot: Bot) {
     const sentAt = clock();
-    const turn = act(bot, action, sentAt);
-    if (!turn) return void fail(`nothing to ${action}`);
+    const call = turn(bot.phone.state, action, `${sentAt.toFixed(3)} ${bot.i}`);
+    if (!call) return void fail(`nothing to ${action}`);
     bot.sent++;
     result.sent++;
-    const p = bot.phone.send(turn);
+    const p = bot.phone.send(call);
     pending.add(p);
     p.then((outcome) => {
       pending.delete(p);
