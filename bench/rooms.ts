@@ -45,6 +45,8 @@ export async function runRooms(kind: ServerKind, load: LoadOptions): Promise<Loa
       name: `Grupp ${r + 1}`,
       members: ids.filter((_, k) => k % roomCount === r),
     }));
+    // Opening the rooms is no resync either: phones counted from before the open, not only while posting.
+    const before = totalSnapshots(await session.fleet.report());
     await session.fleet.call(session.staff.facilitator, 'openBreakout', session.activityId, 'manual', rooms);
     for (let waited = 0; ; waited += 250) {
       const { breakoutSeen } = await session.fleet.report();
@@ -53,6 +55,7 @@ export async function runRooms(kind: ServerKind, load: LoadOptions): Promise<Loa
       await sleep(250);
     }
 
+    const atOpen = totalSnapshots(await session.fleet.report()) - before;
     const phase = await session.measure({ mode: 'each', periodMs: periodS * 1000 }, durationS * 1000);
     const { posted, report } = phase;
     const roomSize = n / roomCount;
@@ -67,6 +70,7 @@ export async function runRooms(kind: ServerKind, load: LoadOptions): Promise<Loa
       ...phaseFigures(phase),
       { name: 'deliveries missing', value: `${int(Math.max(0, expected - got))} of ${int(expected)}`, target: 'none', pass: got >= expected },
       { name: 'room notes at the projector', value: int(report.received.projector), target: '0 (§6.5)', pass: report.received.projector === 0 },
+      { name: 'snapshots received as the rooms opened', value: int(atOpen), target: '0 (issue 13)', pass: atOpen === 0 },
       ...wireFigures(phase),
     ];
     const notes = [
@@ -95,6 +99,9 @@ export const roomsScenario: Scenario = {
     };
   },
 };
+
+const totalSnapshots = (report: Awaited<ReturnType<LoadSession['fleet']['report']>>) =>
+  Object.values(report.wire.snapshots).reduce((a, b) => a + b, 0);
 
 /** How the bots are run, for the setup line of every load scenario. */
 export const BOTS = (load: LoadOptions) =>
