@@ -71,7 +71,21 @@ function close(request: Request) {
   port.close();
 }
 
+/**
+ * The writer never checkpoints: a commit that copies the WAL back into the database file syncs
+ * that file too, and the notes in that group would wait for it. The reader copies it back every
+ * second instead, beside the writer, which goes on appending to the WAL meanwhile.
+ */
+const CHECKPOINT_EVERY_MS = 1000;
+
 if (role === 'reader') {
+  setInterval(() => {
+    try {
+      store.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      console.error('checkpoint failed', (err as Error).message);
+    }
+  }, CHECKPOINT_EVERY_MS).unref();
   port.on('message', (request: Request) => {
     if (request.op === 'close') return close(request);
     let reply: Reply;
@@ -83,6 +97,7 @@ if (role === 'reader') {
     port.postMessage(reply);
   });
 } else {
+  store.db.pragma('wal_autocheckpoint = 0');
   const queue: Request[] = [];
   let scheduled = false;
   let commits = 0;
