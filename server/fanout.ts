@@ -17,7 +17,7 @@ import {
   type Audience,
   type Projection,
 } from '../shared/workshop/view.ts';
-import type { Committed, Loaded, Workshops } from './workshops.ts';
+import { MAX_CATCH_UP, type Committed, type Loaded, type Workshops } from './workshops.ts';
 
 export interface SocketData {
   workshopId: string;
@@ -166,13 +166,13 @@ export function createFanout(io: Io, workshops: Workshops) {
     if (projectionTimers.has(workshopId)) return;
     const timer = setTimeout(() => {
       projectionTimers.delete(workshopId);
-      void workshops.read(workshopId, ({ state }) => {
+      workshops.read(workshopId, ({ state }) => {
         const next = projectionOf(state);
         const text = JSON.stringify(next);
         if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
         lastProjection.set(workshopId, text);
         io.to(channels.workshop(workshopId)).emit('projection', next);
-      });
+      }).catch(() => {}); // the next change sends it
     }, PROJECTION_DELAY_MS);
     timer.unref();
     projectionTimers.set(workshopId, timer);
@@ -245,12 +245,15 @@ export function createFanout(io: Io, workshops: Workshops) {
   function catchUp(socket: VSocket, workshop: Loaded, since: number | undefined) {
     const { state, recent } = workshop;
     const viewer = socket.data.viewer;
-    const first = recent[0]?.seq ?? Infinity;
+    const first = Math.max(recent[0]?.seq ?? Infinity, state.seq - MAX_CATCH_UP + 1);
     // since = 0 means "no state yet": only a snapshot gives one. Before the events kept here,
     // a snapshot is what can serve it.
     if (since !== undefined && since > 0 && since <= state.seq && since >= first - 1) {
       const missed = recent.filter((e) => e.seq > since);
-      if (viewer.role === 'facilitator' || !missed.some(({ event }) => needsResync(event))) {
+      // Missed events are judged on the state now. A removed activity no longer says whether
+      // its notes were hidden or in a room: a snapshot, which holds none of them, is safe.
+      const judgeable = !missed.some(({ event }) => needsResync(event) || event.type === 'activity.removed');
+      if (viewer.role === 'facilitator' || judgeable) {
         const visible = missed.flatMap(({ seq, event }) => {
           const seen = viewEvent(state, event, viewer);
           return seen ? [{ seq, event: seen }] : [];
@@ -263,6 +266,16 @@ export function createFanout(io: Io, workshops: Workshops) {
     snapshot(socket, workshop);
   }
 
+  /**
+   * Make these sockets' clients connect again: the transport is closed, not the socket (a
+   * server-side disconnect tells socket.io-client not to come back), and at once, without
+   * waiting for what is still buffered (a graceful close waited for a drain that could hang).
+   * Whatever that held, an ack included, the client's outbox and catch-up make good.
+   */
+  function reconnect(channel: string) {
+    for (const socket of socketsIn(channel)) socket.conn.close(true);
+  }
+
   /** A deleted workshop: drop what is remembered about it. */
   function forget(workshopId: string) {
     clearTimeout(projectionTimers.get(workshopId));
@@ -273,5 +286,5 @@ export function createFanout(io: Io, workshops: Workshops) {
     built.delete(workshopId);
   }
 
-  return { snapshot, enter, broadcast, catchUp, forget };
+  return { snapshot, enter, broadcast, catchUp, reconnect, forget };
 }

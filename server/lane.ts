@@ -40,8 +40,17 @@ export interface Write {
 
 type Job =
   | { kind: 'write'; write: Write }
-  | { kind: 'read'; run(workshop: Loaded | undefined): void }
+  | { kind: 'read'; run(workshop: Loaded | undefined): void; fail(err: Error): void }
   | { kind: 'exclusive'; run(workshop: Loaded | undefined): Promise<void> };
+
+/** A write on its way through a run: what was decided, its append, and its answer once known. */
+interface Step {
+  write: Write;
+  answer?: Written | Refusal;
+  append?: Promise<number>;
+  committed: Committed[];
+  duplicateOf?: number;
+}
 
 const NOT_FOUND: Refusal = { ok: false, error: 'not_found', detail: 'workshop' };
 const INTERNAL: Refusal = { ok: false, error: 'internal' };
@@ -56,6 +65,12 @@ export class Lane {
     readonly id: string,
     private readonly store: EventStore,
     private readonly recent: number,
+    private readonly hooks: {
+      /** The queue ran dry and the lane holds no workshop: it may be dropped. */
+      idle(): void;
+      /** A run failed part-way: whoever was sent this workshop's stream must start over. */
+      broken(): void;
+    },
   ) {}
 
   /** A workshop just created: it need not be read back from the store. */
@@ -89,6 +104,7 @@ export class Lane {
             reject(err);
           }
         },
+        fail: reject,
       }),
     );
   }
@@ -115,12 +131,12 @@ export class Lane {
     try {
       while (this.#jobs.length) {
         let workshop: Loaded | undefined;
-        let unreadable = false;
+        let unreadable: Error | null = null;
         try {
           workshop = await this.#load();
         } catch (err) {
-          unreadable = true;
-          console.error('workshop load failed', this.id, (err as Error).message);
+          unreadable = err as Error;
+          console.error('workshop load failed', this.id, unreadable.message);
         }
         const job = this.#jobs[0];
         if (job.kind === 'exclusive') {
@@ -131,86 +147,127 @@ export class Lane {
         // Up to the next exclusive job: the reads first, then every write as one run.
         const end = this.#jobs.findIndex((j) => j.kind === 'exclusive');
         const taken = this.#jobs.splice(0, end < 0 ? this.#jobs.length : end);
-        for (const j of taken) if (j.kind === 'read') j.run(workshop);
+        for (const j of taken) if (j.kind === 'read') unreadable ? j.fail(unreadable) : j.run(workshop);
         const run = taken.flatMap((j) => (j.kind === 'write' ? [j.write] : []));
         if (!run.length) continue;
         if (!workshop) {
-          for (const write of run) write.done(unreadable ? INTERNAL : NOT_FOUND, undefined);
+          for (const write of run) answer(write, unreadable ? INTERNAL : NOT_FOUND, undefined);
           continue;
         }
-        await this.#commit(workshop, run);
+        const steps = this.#decide(workshop, run);
+        await this.#answer(workshop, steps);
       }
     } finally {
       this.#running = false;
+      if (!this.#workshop) this.hooks.idle();
     }
   }
 
-  /** Decide each write on the state the ones before it left, append all, answer in order. */
-  async #commit(workshop: Loaded, writes: Write[]) {
-    type Step = { write: Write; answer?: Written | Refusal; append?: Promise<number>; committed: Committed[]; duplicateOf?: number };
+  /**
+   * Decide each write on the state the ones before it left and send its append to the store
+   * without waiting: the store commits them together, in this order.
+   */
+  #decide(workshop: Loaded, writes: Write[]): Step[] {
     const steps: Step[] = [];
+    let broken = false;
     for (const write of writes) {
       const step: Step = { write, committed: [] };
       steps.push(step);
+      // After a throw the state may be half changed: nothing more is decided on it.
+      if (broken) {
+        step.answer = INTERNAL;
+        continue;
+      }
       const seen = write.commandId !== undefined ? workshop.commands.get(write.commandId) : undefined;
       if (seen !== undefined) {
         step.duplicateOf = seen;
         continue;
       }
-      const decided = write.decide(workshop);
-      if (!decided.ok) {
-        step.answer = decided;
-        continue;
-      }
-      const { events, options = {} } = decided;
-      if (!events.length && !options.commandId) {
-        step.answer = { ok: true, seq: workshop.state.seq, events: [], duplicate: false, value: undefined };
-        continue;
-      }
-      // Closing and reopening move the retention clock, kept beside the record for the purge.
-      for (const event of events) {
-        if (event.type === 'workshop.closed') options.closedAt = event.at;
-        if (event.type === 'workshop.reopened') options.closedAt = null;
-      }
-      step.append = this.store.append(this.id, workshop.state.seq, events, options);
-      // The state moves on now, so that the next command is decided after this one; nobody
-      // sees it before the append is durable (reads wait for the run to end).
-      for (const event of events) {
-        const seq = workshop.state.seq + 1;
-        workshop.state = applyInPlace(workshop.state, event, seq);
-        step.committed.push({ seq, event, deliveries: deliveries(workshop.state, event) });
-      }
-      if (options.commandId) workshop.commands.set(options.commandId, workshop.state.seq);
-      if (options.credential) workshop.tokens.set(options.credential.tokenHash, options.credential.participantId);
-    }
-    const outcomes = await Promise.allSettled(steps.map((s) => s.append ?? Promise.resolve(0)));
-    // After the first append that failed, the state held here is not the stored one: every
-    // later answer of this run is `internal` (clients resend; ids are checked again), and the
-    // workshop is read again from the store before the next job.
-    let broken = false;
-    for (const [i, step] of steps.entries()) {
-      const outcome = outcomes[i];
-      if (!broken && outcome.status === 'rejected') {
-        broken = true;
-        const err = outcome.reason as Error;
-        if (err instanceof DuplicateCommand) step.answer = { ok: true, seq: err.seq, events: [], duplicate: true, value: undefined };
-        else console.error('append failed', this.id, err.message);
-      }
-      let answer = step.answer;
-      if (broken) answer = answer?.ok && answer.duplicate ? answer : INTERNAL;
-      else if (step.duplicateOf !== undefined)
-        answer = { ok: true, seq: step.duplicateOf, events: [], duplicate: true, value: undefined };
-      else if (step.append) {
-        answer = { ok: true, seq: (outcome as PromiseFulfilledResult<number>).value, events: step.committed, duplicate: false, value: undefined };
-        workshop.recent.push(...step.committed);
-      }
       try {
-        step.write.done(answer!, broken ? undefined : workshop);
+        this.#decideOne(workshop, step);
       } catch (err) {
-        console.error('answer failed', this.id, (err as Error).message);
+        console.error('command failed', this.id, (err as Error).message);
+        step.answer = INTERNAL;
+        step.append = Promise.reject(err);
+        step.append.catch(() => {});
+        broken = true;
       }
     }
-    if (workshop.recent.length > this.recent * 2) workshop.recent.splice(0, workshop.recent.length - this.recent);
-    if (broken) this.#workshop = undefined;
+    return steps;
+  }
+
+  #decideOne(workshop: Loaded, step: Step) {
+    const decided = step.write.decide(workshop);
+    if (!decided.ok) {
+      step.answer = decided;
+      return;
+    }
+    const { events, options = {} } = decided;
+    if (!events.length && !options.commandId) {
+      step.answer = { ok: true, seq: workshop.state.seq, events: [], duplicate: false, value: undefined };
+      return;
+    }
+    // Closing and reopening move the retention clock, kept beside the record for the purge.
+    for (const event of events) {
+      if (event.type === 'workshop.closed') options.closedAt = event.at;
+      if (event.type === 'workshop.reopened') options.closedAt = null;
+    }
+    step.append = this.store.append(this.id, workshop.state.seq, events, options);
+    // The state moves on now, so that the next command is decided after this one; nobody sees
+    // it before the append is durable (reads wait for the run to end, answers for the commit).
+    for (const event of events) {
+      const seq = workshop.state.seq + 1;
+      workshop.state = applyInPlace(workshop.state, event, seq);
+      step.committed.push({ seq, event, deliveries: deliveries(workshop.state, event) });
+    }
+    if (options.commandId) workshop.commands.set(options.commandId, workshop.state.seq);
+    if (options.credential) workshop.tokens.set(options.credential.tokenHash, options.credential.participantId);
+  }
+
+  /** Once the appends are settled, answer each write in order. */
+  async #answer(workshop: Loaded, steps: Step[]) {
+    const outcomes = await Promise.allSettled(steps.map((s) => s.append ?? Promise.resolve(0)));
+    const failed = outcomes.findIndex((o) => o.status === 'rejected');
+    if (failed < 0) {
+      for (const [i, step] of steps.entries()) {
+        if (step.duplicateOf !== undefined) step.answer = { ok: true, seq: step.duplicateOf, events: [], duplicate: true, value: undefined };
+        else if (step.append) {
+          const seq = (outcomes[i] as PromiseFulfilledResult<number>).value;
+          step.answer = { ok: true, seq, events: step.committed, duplicate: false, value: undefined };
+          workshop.recent.push(...step.committed);
+        }
+        answer(step.write, step.answer!, workshop);
+      }
+      if (workshop.recent.length > this.recent * 2) workshop.recent.splice(0, workshop.recent.length - this.recent);
+      return;
+    }
+    // An append failed: the state held here is ahead of the store. It is dropped (the next job
+    // reads the workshop again), and nothing is sent from it. The appends before the failed one
+    // are stored: they are acknowledged, and everyone following the workshop starts over from
+    // the store (their reconnect catches up from `since`), so no one misses them or sees more.
+    // From the failed one on, `internal`: clients send them again, and ids are checked again.
+    this.#workshop = undefined;
+    const err = (outcomes[failed] as PromiseRejectedResult).reason as Error;
+    if (!(err instanceof DuplicateCommand)) console.error('append failed', this.id, err.message);
+    for (const [i, step] of steps.entries()) {
+      let result: Written | Refusal = INTERNAL;
+      if (i < failed && step.duplicateOf !== undefined)
+        result = { ok: true, seq: step.duplicateOf, events: [], duplicate: true, value: undefined };
+      else if (i < failed && step.append)
+        result = { ok: true, seq: (outcomes[i] as PromiseFulfilledResult<number>).value, events: [], duplicate: false, value: undefined };
+      else if (i < failed && step.answer) result = step.answer;
+      else if (i === failed && err instanceof DuplicateCommand)
+        result = { ok: true, seq: err.seq, events: [], duplicate: true, value: undefined };
+      answer(step.write, result, undefined);
+    }
+    this.hooks.broken();
+  }
+}
+
+function answer(write: Write, result: Written | Refusal, workshop: Loaded | undefined) {
+  try {
+    write.done(result, workshop);
+  } catch (err) {
+    console.error('answer failed', (err as Error).message);
   }
 }

@@ -74,6 +74,13 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     fanout.forget(workshopId);
     languages.delete(workshopId);
   });
+  // A store failure part-way through a run: the server holds the workshop as stored again, and
+  // everyone following it reconnects and catches up from `since`: nobody misses an
+  // acknowledged event or keeps one that was not stored.
+  workshops.onBroken((workshopId) => {
+    fanout.forget(workshopId);
+    fanout.reconnect(channels.workshop(workshopId));
+  });
   // A flooding socket is slowed down on its own; the others' commands never wait behind it.
   const rates = {
     participant: new RateLimiterMemory({ points: limits.participantRate * 10, duration: 10 }),
@@ -104,7 +111,10 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
         if (viewer.role === 'facilitator') throw new Refusal({ error: 'forbidden', detail: 'participant_only' });
         if (viewer.role === 'participant') {
           // Already joined on this connection: joining again is a no-op.
-          void workshops.read(workshopId, ({ state }) => ok({ participant: state.participants[viewer.participantId] }));
+          workshops.read(workshopId, ({ state }) => ok({ participant: state.participants[viewer.participantId] })).then(
+            (found) => found === undefined && fail({ error: 'not_found', detail: 'workshop' }),
+            () => fail({ error: 'internal' }),
+          );
           return;
         }
         const request = parse(JoinRequest, input);
@@ -144,11 +154,17 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
         const role = socket.data.viewer.role === 'facilitator' ? 'facilitator' : 'participant';
         syncs[role].consume(socket.id).then(
           () =>
-            workshops.read(socket.data.workshopId, (workshop) => {
-              if (socket.disconnected) return;
-              fanout.snapshot(socket, workshop);
-              ok({ seq: workshop.state.seq });
-            }),
+            workshops
+              .read(socket.data.workshopId, (workshop) => {
+                if (socket.disconnected) return true;
+                fanout.snapshot(socket, workshop);
+                ok({ seq: workshop.state.seq });
+                return true;
+              })
+              .then(
+                (found) => found === undefined && fail({ error: 'not_found', detail: 'workshop' }),
+                () => fail({ error: 'internal' }),
+              ),
           () => fail({ error: 'rate_limited', detail: 'socket' }),
         );
       },
@@ -206,13 +222,31 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
 
   io.on('connection', (socket: VSocket) => {
     const { workshopId, viewer, since } = socket.data;
-    // Channels and catch-up in one step of the lane: no event can fall between the two.
-    void workshops.read(workshopId, (workshop) => {
-      if (socket.disconnected) return;
-      fanout.enter(socket, workshop);
-      fanout.catchUp(socket, workshop, since);
-      if (viewer.role === 'facilitator') socket.emit('presence', { online: presence.online(workshopId) });
-    });
+    // Channels and catch-up in one step of the lane: no event can fall between the two. What
+    // the handshake found may have changed since (removed, deleted): it is looked at again.
+    workshops
+      .read(workshopId, (workshop) => {
+        if (socket.disconnected) return true;
+        const participant = viewer.role === 'participant' ? workshop.state.participants[viewer.participantId] : null;
+        if (participant?.removed) {
+          socket.emit('ended', { error: 'removed', message: say(workshop.state.language, { error: 'removed' }) });
+          socket.disconnect(true);
+          return true;
+        }
+        fanout.enter(socket, workshop);
+        fanout.catchUp(socket, workshop, since);
+        if (viewer.role === 'facilitator') socket.emit('presence', { online: presence.online(workshopId) });
+        return true;
+      })
+      .then(
+        (found) => {
+          if (found) return;
+          socket.emit('ended', { error: 'deleted', message: say(languages.get(workshopId) ?? 'sv', { error: 'deleted' }) });
+          socket.disconnect(true);
+        },
+        // The store cannot be read now: the client's reconnection tries again.
+        () => socket.conn.close(),
+      );
     if (viewer.role === 'participant') presence.arrived(workshopId, viewer.participantId);
     for (const [name, handler] of Object.entries(handlers))
       socket.on(name as keyof typeof handlers, (...args: unknown[]) => void dispatch(socket, handler, args));

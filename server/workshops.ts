@@ -33,6 +33,7 @@ export interface WorkshopsOptions {
 export class Workshops {
   #lanes = new Map<string, Lane>();
   #deletedListeners: Array<(id: string, language: Workshop['language']) => void> = [];
+  #brokenListeners: Array<(id: string) => void> = [];
   private readonly now: () => number;
   readonly retentionDays: number | null;
 
@@ -47,8 +48,12 @@ export class Workshops {
   #lane(id: string): Lane {
     let lane = this.#lanes.get(id);
     if (!lane) {
-      lane = new Lane(id, this.store, MAX_CATCH_UP);
-      this.#lanes.set(id, lane);
+      const made: Lane = new Lane(id, this.store, MAX_CATCH_UP, {
+        // A lane that found nothing (an id anyone may make up) is not kept.
+        idle: () => this.#lanes.get(id) === made && this.#lanes.delete(id),
+        broken: () => this.#brokenListeners.forEach((listener) => listener(id)),
+      });
+      this.#lanes.set(id, (lane = made));
     }
     return lane;
   }
@@ -203,6 +208,14 @@ export class Workshops {
 
   onDeleted(listener: (id: string, language: Workshop['language']) => void): void {
     this.#deletedListeners.push(listener);
+  }
+
+  /**
+   * A run of commands failed part-way (the store refused an append): the workshop is read again
+   * from the store, and whoever follows it must start over from there (see lane.ts).
+   */
+  onBroken(listener: (id: string) => void): void {
+    this.#brokenListeners.push(listener);
   }
 
   /** Erase the workshops closed longer ago than the retention setting. Returns how many. */

@@ -4,7 +4,11 @@
 import { nanoid } from 'nanoid';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createServer } from '../server/server.ts';
+import { MemoryStore } from '../server/store/memory.ts';
 import { SqliteStore } from '../server/store/sqlite.ts';
+import type { AppendOptions } from '../server/store/store.ts';
+import type { WorkshopEvent } from '../shared/workshop/events.ts';
 import type { Ack } from '../shared/protocol.ts';
 import { startChildServer } from './helpers/childServer.ts';
 import { createWorkshop, facilitator, participant, TestClient } from './helpers/clients.ts';
@@ -171,7 +175,7 @@ busy('a workshop keeps answering while another one writes', async () => {
   }
 });
 
-busy('a store still has every acknowledged append after its threads were stopped mid-stream', async () => {
+busy('a store still has every acknowledged append after the server stopped', async () => {
   const srv = await startServer();
   const created = await createWorkshop(srv.url);
   const anna = await participant(srv.url, created.id);
@@ -190,3 +194,72 @@ busy('a store still has every acknowledged append after its threads were stopped
 });
 
 busy.run();
+
+// ---------------------------------------------------------------------------------------------
+/** The memory store, but its disk fails once when told to: an append refused mid-run. */
+class FailingStore extends MemoryStore {
+  failAt: number | null = null;
+  appends = 0;
+  override append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options?: AppendOptions) {
+    if (++this.appends === this.failAt) return Promise.reject(new Error('disk I/O error'));
+    return super.append(workshopId, expectedSeq, events, options);
+  }
+}
+
+const failing = suite('a store that fails part-way through a run');
+
+failing('what was acknowledged stays, nobody keeps what was not stored, and resends land once', async () => {
+  const store = new FailingStore();
+  const server = createServer({ store });
+  const url = await server.listen(0, '127.0.0.1');
+  const clients: TestClient[] = [];
+  try {
+    const created = await createWorkshop(url);
+    const fac = await facilitator(url, created);
+    const phones = await Promise.all([0, 1, 2].map((i) => participant(url, created.id, { name: `Deltagare ${i}` })));
+    clients.push(fac, ...phones);
+    let away = 0;
+    for (const c of clients) c.socket.on('disconnect', () => away++);
+    const swot = fac.state!.activities[0].id;
+    // Twelve notes sent at once form one run; the fifth append of them fails.
+    store.failAt = store.appends + 5;
+    const sent = phones.flatMap((phone, p) =>
+      [0, 1, 2, 3].map((i) => {
+        const command = { type: 'note.add', noteId: nanoid(), activityId: swot, columnId: 's', text: `${p}:${i}` };
+        const id = nanoid();
+        return { phone, command, id, ack: phone.command(command, id).catch(() => null) };
+      }),
+    );
+    const acks = await Promise.all(sent.map((s) => s.ack));
+    const acked = sent.filter((_, i) => acks[i]?.ok);
+    assert.ok(acked.length >= 1 && acked.length < sent.length, `${acked.length} of ${sent.length} acknowledged`);
+    assert.ok(acks.every((a) => !a || a.ok || a.error === 'internal'), JSON.stringify(acks));
+    const stored = async () => Object.values((await server.workshops.copy(created.id))!.notes).map((n) => n.id);
+    for (const s of acked) assert.ok((await stored()).includes(s.command.noteId), 'an acknowledged note is stored');
+    // Everyone was sent away to start over, and comes back by their own reconnection.
+    for (let i = 0; i < 200 && (away < clients.length || !clients.every((c) => c.socket.connected)); i++) await sleep(25);
+    assert.is(away, clients.length, 'everyone following the workshop was sent away once');
+    assert.ok(clients.every((c) => c.socket.connected), 'all back');
+    // Resending the ones not acknowledged, with their ids, lands each once.
+    for (const [i, s] of sent.entries()) {
+      if (acks[i]?.ok) continue;
+      const again = await s.phone.command(s.command, s.id).catch((e: Error) => e.message);
+      assert.ok(typeof again === 'object' && again.ok, `resend: ${JSON.stringify(again)} connected=${s.phone.socket.connected}`);
+    }
+    const final = await server.workshops.copy(created.id);
+    assert.is(Object.keys(final!.notes).length, sent.length, 'every note once');
+    for (const c of [fac, ...phones]) {
+      const state = await c.until((st) => st.seq === final!.seq, 5000);
+      const fresh = c.auth.facilitatorKey
+        ? await facilitator(url, created)
+        : await participant(url, created.id, { token: c.auth.participantToken });
+      clients.push(fresh);
+      assert.equal(state, fresh.state, 'what each one holds is what the store holds for them');
+    }
+  } finally {
+    for (const c of clients) c.close();
+    await server.close();
+  }
+});
+
+failing.run();

@@ -41,8 +41,20 @@ class Thread {
       if (message.ok) waiting?.resolve(message.value);
       else waiting?.reject(revive(message.error));
     });
-    this.#worker.on('error', (err) => this.#fail(err));
-    this.#worker.on('exit', () => this.#fail(new Error('store thread stopped')));
+    this.#worker.on('error', (err) => this.#died(err));
+    this.#worker.on('exit', () => this.#died(new Error('store thread stopped')));
+  }
+
+  /**
+   * A store thread that stops unasked leaves a server that can neither store nor read: it
+   * ends the process, for its supervisor to start again. Nothing acknowledged is lost (it is
+   * on disk), and clients resend what was not (their outbox; the command ids dedupe).
+   */
+  #died(err: Error) {
+    if (this.#failed) return;
+    this.#fail(err);
+    console.error('store thread failed:', err.message);
+    process.exit(70);
   }
 
   #fail(err: Error) {
@@ -65,7 +77,7 @@ class Thread {
   async close(): Promise<void> {
     if (this.#failed) return;
     await this.ask('close');
-    this.#failed = new Error('store closed');
+    this.#fail(new Error('store closed'));
     await this.#worker.terminate();
   }
 }

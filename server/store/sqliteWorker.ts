@@ -112,7 +112,13 @@ if (role === 'reader') {
     const replies: Reply[] = [];
     const appended = new Map<string, number>();
     let deleted = false;
-    store.db.exec('BEGIN IMMEDIATE');
+    try {
+      store.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      // The lock or the disk refused: this group is answered so, the next may fare better.
+      for (const request of group) port.postMessage(failure(request.id, err));
+      return;
+    }
     for (const request of group) {
       try {
         // Nested in the open transaction, better-sqlite3 makes this a savepoint: a failed
