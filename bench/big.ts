@@ -7,12 +7,14 @@
 // folds every edit into its 20,000 notes, which must not hold up the other workshop's phones
 // on a shared event loop (they are other people's phones).
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { BotFleet, type BotSpec } from './bots.ts';
 import { counts, info, int, kb, latencyFigure, mb, ms, pct, wireFigures } from './figures.ts';
 import type { Histogram } from './latency.ts';
 import { createWorkshopAt, newToken, size, sleep } from './load.ts';
 import { startServer, tempDataDir } from './loadServer.ts';
 import type { Figure, Result, Scenario } from './measure.ts';
+import { PROFILES, profileSummary } from './profile.ts';
 import { BOTS } from './rooms.ts';
 import { BIG_AGENDA, seedBig } from './seedBig.ts';
 
@@ -35,7 +37,8 @@ export const bigScenario: Scenario = {
     try {
       const big = await seedBig(server.url, await createWorkshopAt(server.url, BIG_AGENDA), notes, EDITORS);
       await server.stop();
-      server = await startServer('verkstad', { dataDir });
+      const profileDir = load.profile ? join(PROFILES, `big-verkstad-${Date.now()}`) : undefined;
+      server = await startServer('verkstad', { dataDir, profileDir });
       fleet = await BotFleet.start(load.workers);
       otherFleet = await BotFleet.start(1);
 
@@ -121,6 +124,7 @@ export const bigScenario: Scenario = {
       await otherFleet?.close();
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (load.profile) for (const line of profileSummary('big')) console.log(line);
     }
   },
 };

@@ -125,35 +125,36 @@ export function createApp(options: AppOptions) {
   });
 
   /**
-   * The workshop a facilitator's request is about, or null once refused: no credentials 401
-   * (nothing is looked up), an unknown workshop 404, a wrong key 403.
+   * What a facilitator's request needs of its workshop (`take`, run in the workshop's lane), or
+   * null once refused: no credentials 401 (nothing is looked up), an unknown workshop 404, a
+   * wrong key 403.
    */
-  async function facilitated(req: Request, res: Response): Promise<Workshop | null> {
+  async function facilitated<T>(req: Request, res: Response, take: (state: Workshop) => T): Promise<T | null> {
     const key = bearer(req);
     if (key === null) {
       res.set('WWW-Authenticate', 'Bearer');
       fail(res, { error: 'unauthorized' });
       return null;
     }
-    // A copy: an export awaits while the workshop goes on changing.
     const found = await workshops.read(String(req.params.id), (workshop) => ({
-      state: Workshops.isFacilitatorKey(workshop, key) ? structuredClone(workshop.state) : null,
+      taken: Workshops.isFacilitatorKey(workshop, key) ? { value: take(workshop.state) } : null,
       language: workshop.state.language,
     }));
     if (!found) {
       fail(res, { error: 'not_found', detail: 'workshop' });
       return null;
     }
-    if (!found.state) {
+    if (!found.taken) {
       fail(res, { error: 'forbidden', detail: 'key' }, found.language);
       return null;
     }
-    return found.state;
+    return found.taken.value;
   }
 
   app.get('/api/workshops/:id/summary.:format', async (req, res) => {
     const format = String(req.params.format);
-    const workshop = await facilitated(req, res);
+    // A copy: the export awaits while the workshop goes on changing (in place).
+    const workshop = await facilitated(req, res, (state) => structuredClone(state));
     if (!workshop) return;
     if (!isExportFormat(format)) return fail(res, { error: 'not_found', detail: 'format' }, workshop.language);
     const out = await exportSummary(workshop, format, { includeNames: req.query.names !== '0' });
@@ -171,7 +172,7 @@ export function createApp(options: AppOptions) {
 
   // Erase for good, confirmed by the workshop's title typed out (the UI asks for it).
   app.delete('/api/workshops/:id', async (req, res) => {
-    const workshop = await facilitated(req, res);
+    const workshop = await facilitated(req, res, ({ id, title, language }) => ({ id, title, language }));
     if (!workshop) return;
     const typed = typeof req.body?.confirmTitle === 'string' ? req.body.confirmTitle.trim() : '';
     if (typed !== workshop.title.trim()) return fail(res, { error: 'invalid', detail: 'confirmTitle' }, workshop.language);

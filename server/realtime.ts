@@ -15,14 +15,15 @@ import { Workshops, type Committed, type Loaded } from './workshops.ts';
 
 export type { Io };
 
-class Refusal extends Error {
+/** A refusal thrown by a handler before its command reaches the lane, with what to say. */
+class Refused extends Error {
   constructor(readonly wording: Wording) {
     super(wording.error);
   }
 }
 
 /** A schema failure as a refusal: the field's path on the wire, why in the message. */
-const invalid = ({ detail, reason, max }: Invalid) => new Refusal({ error: 'invalid', detail, reason, max });
+const invalid = ({ detail, reason, max }: Invalid) => new Refused({ error: 'invalid', detail, reason, max });
 
 type Answer = (ack: Ack<unknown>) => void;
 type Fail = (wording: Wording) => void;
@@ -108,7 +109,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       arity: 1,
       handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
-        if (viewer.role === 'facilitator') throw new Refusal({ error: 'forbidden', detail: 'participant_only' });
+        if (viewer.role === 'facilitator') throw new Refused({ error: 'forbidden', detail: 'participant_only' });
         if (viewer.role === 'participant') {
           // Already joined on this connection: joining again is a no-op.
           workshops.read(workshopId, ({ state }) => ok({ participant: state.participants[viewer.participantId] })).then(
@@ -137,7 +138,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       arity: 1,
       handle(socket, input, ok, fail) {
         const { workshopId, viewer } = socket.data;
-        if (viewer.role === 'public') throw new Refusal({ error: 'not_joined' });
+        if (viewer.role === 'public') throw new Refused({ error: 'not_joined' });
         const command = parseCommand(input);
         if (!command.ok) throw invalid(command);
         workshops.execute(workshopId, command.value, viewer, (result, workshop) => {
@@ -193,7 +194,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     try {
       handle(socket, inputs[0], (data) => ack({ ok: true, data }), fail);
     } catch (err) {
-      if (err instanceof Refusal) return fail(err.wording);
+      if (err instanceof Refused) return fail(err.wording);
       console.error('command failed', (err as Error).message);
       return fail({ error: 'internal' });
     }
@@ -255,7 +256,7 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       if (typeof name === 'string' && Object.hasOwn(handlers, name)) return;
       const arity = args.length - (typeof args.at(-1) === 'function' ? 1 : 0);
       const refuse = () => {
-        throw new Refusal({ error: 'invalid', detail: 'unknown_event' });
+        throw new Refused({ error: 'invalid', detail: 'unknown_event' });
       };
       void dispatch(socket, { arity, handle: refuse }, args);
     });

@@ -13,8 +13,7 @@ import { FACILITATOR_ID, newNote, type Actor, type Participant, type Workshop } 
 import { Lane, type Write } from './lane.ts';
 import type { EventStore, OpenedWorkshop } from './store/store.ts';
 
-export type { Refusal as Refused } from '../shared/workshop/decision.ts';
-import type { Refusal as Refused } from '../shared/workshop/decision.ts';
+import type { Refusal } from '../shared/workshop/decision.ts';
 export type { Committed, Loaded, Written } from './lane.ts';
 import type { Loaded, Written } from './lane.ts';
 
@@ -147,7 +146,7 @@ export class Workshops {
    * Join a participant, or resume the one this token already belongs to. `done` runs in the
    * lane once the join is durable, before anything after it: the place to tell the others.
    */
-  join(id: string, request: JoinRequest, done: (result: Written<{ participant: Participant }> | Refused, workshop: Loaded | undefined) => void): void {
+  join(id: string, request: JoinRequest, done: (result: Written<{ participant: Participant }> | Refusal, workshop: Loaded | undefined) => void): void {
     const tokenHash = hashSecret(request.token);
     let participant: Participant | undefined;
     this.#lane(id).write({
@@ -189,7 +188,7 @@ export class Workshops {
   }
 
   /** The same, answered by a promise (tests, scripts). */
-  run(id: string, command: Command, actor: Actor): Promise<Written | Refused> {
+  run(id: string, command: Command, actor: Actor): Promise<Written | Refusal> {
     return new Promise((resolve) => this.execute(id, command, actor, (result) => resolve(result)));
   }
 
