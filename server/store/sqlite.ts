@@ -29,6 +29,7 @@ class Thread {
   readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   #next = 1;
   #failed: Error | null = null;
+  #closing = false;
 
   constructor(workerData: object, onOther: (message: unknown) => void) {
     this.#worker = new Worker(WORKER, { workerData });
@@ -53,6 +54,7 @@ class Thread {
   #died(err: Error) {
     if (this.#failed) return;
     this.#fail(err);
+    if (this.#closing) return;
     console.error('store thread failed:', err.message);
     process.exit(70);
   }
@@ -75,8 +77,10 @@ class Thread {
   }
 
   async close(): Promise<void> {
-    if (this.#failed) return;
-    await this.ask('close');
+    if (this.#failed || this.#closing) return;
+    // From here the thread may stop before its answer is read: that is no death.
+    this.#closing = true;
+    await this.ask('close').catch(() => {});
     this.#fail(new Error('store closed'));
     await this.#worker.terminate();
   }

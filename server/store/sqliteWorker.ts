@@ -65,7 +65,10 @@ const writeOps: Record<string, (...args: never[]) => unknown> = {
   }),
 };
 
+let checkpoints: ReturnType<typeof setInterval> | undefined;
+
 function close(request: Request) {
+  clearInterval(checkpoints);
   store.close();
   port.postMessage({ id: request.id, ok: true, value: null } satisfies Reply);
   port.close();
@@ -79,7 +82,7 @@ function close(request: Request) {
 const CHECKPOINT_EVERY_MS = 1000;
 
 if (role === 'reader') {
-  setInterval(() => {
+  checkpoints = setInterval(() => {
     try {
       store.db.pragma('wal_checkpoint(PASSIVE)');
     } catch (err) {
