@@ -107,7 +107,7 @@ export class SqliteStore implements EventStore {
       this.#reader
         .ask<{ seq: number; data: string } | null>('buildSnapshot', id)
         .then((built) => built && !this.#closed && this.#writer.ask('saveSnapshot', id, built.seq, built.data))
-        .catch((err: Error) => console.error('snapshot failed', id, err.message));
+        .catch((err: Error) => this.#closed || console.error('snapshot failed', id, err.message));
     }
   }
 
