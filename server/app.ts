@@ -14,7 +14,7 @@ import { joinPage, lookUpCode, readIndexHtml } from './joinPage.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { OriginCheck } from './origins.ts';
-import { breakoutPreviewRoute } from './preview.ts';
+import { breakoutPreview } from './preview.ts';
 import { securityHeaders } from './security.ts';
 import { Workshops } from './workshops.ts';
 
@@ -180,7 +180,13 @@ export function createApp(options: AppOptions) {
     res.status(204).end();
   });
 
-  app.use(breakoutPreviewRoute(workshops));
+  // Facilitator-only, like the summary: it lists who would sit with whom.
+  app.post('/api/workshops/:id/breakout-preview', async (req, res) => {
+    const answer = await facilitated(req, res, (state) => ({ language: state.language, ...breakoutPreview(state, req.body) }));
+    if (!answer) return;
+    if ('refusal' in answer) return fail(res, answer.refusal, answer.language);
+    res.set('Cache-Control', 'no-store').json(answer.preview);
+  });
   app.use('/api', (_req, res) => fail(res, { error: 'not_found' }));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
