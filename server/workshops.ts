@@ -95,11 +95,12 @@ export class Workshops {
         },
       };
       const events = [event, ...followUpNotes];
-      await this.store.create({ id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt }, events);
+      const record = { id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt };
+      await this.store.create(record, events);
       const sequenced = events.map((e, i) => ({ seq: i + 1, event: e }));
       const workshop = fold(structuredClone(sequenced))!;
       const opened: OpenedWorkshop = {
-        record: { id, joinCode, keyHash: hashSecret(facilitatorKey), createdAt },
+        record,
         state: workshop,
         recent: sequenced,
         commands: new Map(),
