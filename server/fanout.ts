@@ -250,9 +250,9 @@ export function createFanout(io: Io, workshops: Workshops) {
     // a snapshot is what can serve it.
     if (since !== undefined && since > 0 && since <= state.seq && since >= first - 1) {
       const missed = recent.filter((e) => e.seq > since);
-      // Missed events are judged on the state now. A removed activity no longer says whether
-      // its notes were hidden or in a room: a snapshot, which holds none of them, is safe.
-      const judgeable = !missed.some(({ event }) => needsResync(event) || event.type === 'activity.removed');
+      // Missed events are judged on the state now (viewEvent): safe unless what this viewer
+      // may see changed wholesale in between, which only a snapshot can tell.
+      const judgeable = !missed.some(({ event }) => needsResync(event));
       if (viewer.role === 'facilitator' || judgeable) {
         const visible = missed.flatMap(({ seq, event }) => {
           const seen = viewEvent(state, event, viewer);

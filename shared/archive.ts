@@ -27,14 +27,14 @@ export interface Archive {
 
 /**
  * The state as it may outlive the meeting. What was promised at the meeting still holds: the
- * authors of an anonymous activity's notes and each person's dots are left out (the tally
+ * authors of notes written anonymously and each person's dots are left out (the tally
  * stays). Without names, participants keep their organisation but lose their name. Keys and
  * tokens are never in the state (only their hashes, in the store).
  */
 export function archive(state: Workshop, options: { includeNames: boolean }): Archive {
   const anonymous = new Set(state.activities.filter((a) => a.anonymous).map((a) => a.id));
   const notes = Object.fromEntries(
-    Object.entries(state.notes).map(([id, n]) => [id, anonymous.has(n.activityId) ? { ...n, authorId: null } : n]),
+    Object.entries(state.notes).map(([id, n]) => [id, anonymous.has(n.activityId) || n.anonymous ? { ...n, authorId: null } : n]),
   );
   const participants = options.includeNames
     ? state.participants

@@ -729,7 +729,8 @@ properties("a participant never sees another participant's name on a note of an 
         for (const viewer of [...[...PARTICIPANTS, LATECOMER].map(participant), projector]) {
           const me = viewer.role === 'participant' ? viewer.participantId : null;
           for (const note of Object.values(view(w, viewer).notes)) {
-            const anonymous = w.activities.find((a) => a.id === note.activityId)!.anonymous;
+            // Written anonymously stays anonymous, even once the activity is no longer.
+            const anonymous = w.activities.find((a) => a.id === note.activityId)!.anonymous || !!w.notes[note.id].anonymous;
             if (anonymous) assert.ok(note.authorId === null || note.authorId === me, `${me ?? 'projector'} sees ${note.authorId}`);
             else assert.is(note.authorId, w.notes[note.id].authorId);
           }

@@ -62,7 +62,7 @@ live('everyone sees a participant’s note appear, the author and facilitator wi
   assert.ok(!raw.includes(`"authorId":"${anna.participant!.id}"`));
 });
 
-live('author names travel when the activity is not anonymous, and after it is switched', async (ctx) => {
+live('author names travel when the activity is not anonymous, and for notes written after it is switched', async (ctx) => {
   const { f, ps, swot } = await setup(ctx);
   const [anna, bo] = ps;
   const ssc = f.state!.activities[1];
@@ -77,9 +77,13 @@ live('author names travel when the activity is not anonymous, and after it is sw
   assert.ok((await addNote(anna, swot.id, 'Digitala vårdmöten', 's', 'note-swot-1')).ok);
   await bo.until((s) => !!s.notes['note-swot-1']);
   assert.is(bo.state!.notes['note-swot-1'].authorId, null);
-  // Turning names on re-sends each participant a fresh view with the authors.
+  // Turning names on re-sends each participant a fresh view: notes written from then on carry
+  // their authors; the one written while anonymity was promised stays anonymous.
   assert.ok((await f.command({ type: 'activity.update', activityId: swot.id, anonymous: false })).ok);
-  await bo.until((s) => s.notes['note-swot-1']?.authorId === anna.participant!.id);
+  await bo.until((s) => s.activities[0].anonymous === false);
+  assert.ok((await addNote(anna, swot.id, 'Gemensam IT-plattform', 's', 'note-swot-2')).ok);
+  await bo.until((s) => s.notes['note-swot-2']?.authorId === anna.participant!.id);
+  assert.is(bo.state!.notes['note-swot-1'].authorId, null);
 });
 
 live('a change that changes nothing makes no event and resends no views', async (ctx) => {

@@ -191,7 +191,8 @@ function nameOf({ state, lang }: Context, participantId: string | null): string 
 function naming(ctx: Context, activity: Activity, votes: Map<string, number> | null): Naming {
   const named = ctx.includeNames && !activity.anonymous;
   return {
-    authorOf: (note) => (named ? nameOf(ctx, note.authorId) : null),
+    // A note written while the activity was anonymous stays so (Note.anonymous).
+    authorOf: (note) => (named && !note.anonymous ? nameOf(ctx, note.authorId) : null),
     votesOf: (optionId) => (votes ? (votes.get(optionId) ?? 0) : null),
   };
 }

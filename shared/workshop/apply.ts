@@ -150,8 +150,10 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       return { ...state, currentActivityId: event.activityId };
     case 'activity.locked':
       return mapActivity(state, event.activityId, (a) => ({ ...a, locked: event.locked }));
-    case 'note.added':
+    case 'note.added': {
       if (state.notes[event.note.id]) return state;
+      // The promise made when it was written holds (see Note.anonymous).
+      const anonymous = state.activities.find((a) => a.id === event.note.activityId)?.anonymous;
       return {
         ...state,
         notes: countedNotes(
@@ -161,10 +163,12 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
             roomId: event.note.roomId ?? null,
             themeId: event.note.themeId ?? null,
             order: seq,
+            ...((anonymous || event.note.anonymous) && { anonymous: true as const }),
           }),
           1,
         ),
       };
+    }
     case 'note.edited':
       return mapNote(state, event.noteId, (n) => ({
         ...n,

@@ -152,6 +152,11 @@ export interface Note {
   updatedAt: number;
   /** Position in posting order: the seq of the event that added it, so the same for every viewer. */
   order: number;
+  /**
+   * Written while its activity promised anonymity: its author stays hidden from participants
+   * even if anonymity is turned off later. Set by `apply` from the activity at the time.
+   */
+  anonymous?: true;
 }
 
 /** What a new note is made of; the kind of its activity decides which extra fields it keeps. */

@@ -1,6 +1,7 @@
 // What each viewer may see. The server sends every socket only this, never all of it for the
 // client to hide. Facilitators see everything. Participants and the projector do not see:
-// authors of notes in anonymous activities (except their own notes); notes of hidden (silent
+// authors of notes written in anonymous activities (except their own notes), also once the
+// activity is no longer anonymous, and in no event, a deletion included; notes of hidden (silent
 // brainstorming) activities but their own, until revealed; notes of other breakout rooms while
 // the rooms are open; anyone's dots but their own. Tallies and hidden-note counts reach them
 // as a `Projection`, and tallies only once results are revealed or live.
@@ -8,7 +9,7 @@ import type { WorkshopEvent } from './events.ts';
 import { roomOf, type Note, type OptionResult, type Viewer, type Workshop } from './model.ts';
 import { resultsVisible, tally } from './voting.ts';
 
-type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'>;
+type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'> & Pick<Partial<Note>, 'anonymous'>;
 
 function viewerId(viewer: Viewer): string | null {
   return viewer.role === 'participant' ? viewer.participantId : null;
@@ -35,21 +36,28 @@ function isHidden(state: Workshop, note: NoteRef): boolean {
   return activityOf(state, note.activityId)?.hidden ?? false;
 }
 
+/** Whether a note is the viewer's own (the projector and visitors own none). */
+function isOwn(note: NoteRef, viewer: Viewer): boolean {
+  const me = viewerId(viewer);
+  return me !== null && note.authorId === me;
+}
+
 /** Whether a viewer may see a note at all. */
 export function canSee(state: Workshop, note: NoteRef, viewer: Viewer): boolean {
   if (viewer.role === 'facilitator') return true;
   if (inOtherRoom(state, note.roomId, viewer)) return false;
-  return !isHidden(state, note) || note.authorId === viewerId(viewer);
+  return !isHidden(state, note) || isOwn(note, viewer);
 }
 
-function isAnonymous(state: Workshop, activityId: string): boolean {
+/** Whether a note's author is kept from other participants: written anonymously, or in an anonymous activity. */
+function isAnonymous(state: Workshop, note: NoteRef): boolean {
   // An activity this state no longer knows is treated as anonymous: the safe side.
-  return activityOf(state, activityId)?.anonymous ?? true;
+  return !!note.anonymous || (activityOf(state, note.activityId)?.anonymous ?? true);
 }
 
 function redactNote<N extends NoteRef>(state: Workshop, note: N, viewer: Viewer): N {
   if (viewer.role === 'facilitator') return note;
-  if (note.authorId === viewerId(viewer) || !isAnonymous(state, note.activityId)) return note;
+  if (isOwn(note, viewer) || !isAnonymous(state, note)) return note;
   return { ...note, authorId: null };
 }
 
@@ -79,7 +87,7 @@ export function sharedView(state: Workshop, roomId: string | null): Workshop {
   for (const note of Object.values(state.notes)) {
     const room = openBreakoutOfRoom(state, note.roomId) ? note.roomId : null;
     if ((room === null || room === roomId) && !isHidden(state, note))
-      notes[note.id] = isAnonymous(state, note.activityId) ? { ...note, authorId: null } : note;
+      notes[note.id] = isAnonymous(state, note) ? { ...note, authorId: null } : note;
   }
   const ballots = Object.fromEntries(Object.keys(state.ballots).map((activityId) => [activityId, {}]));
   return { ...state, notes, ballots };
@@ -111,30 +119,47 @@ export function personalView(state: Workshop, shared: Workshop, viewer: Viewer, 
   return { ...shared, notes, ballots };
 }
 
-/** The note an event is about, as far as visibility goes; null if not a note event. */
-function noteRefOf(state: Workshop, event: WorkshopEvent): NoteRef | null | undefined {
+/** The note an event is about, as far as visibility goes (as it is now, if it still is); null if not a note event. */
+function noteRefOf(state: Workshop, event: WorkshopEvent): NoteRef | null {
   switch (event.type) {
     case 'note.added':
-      return event.note;
+      return state.notes[event.note.id] ?? event.note;
     case 'note.deleted':
       return event;
     case 'note.edited':
     case 'note.moved':
     case 'note.grouped':
-      // Judged on the note as it is now; one gone since is hidden: the safe side.
+      // A note gone since is judged like its deletion: its own activity and room, no author.
       return state.notes[event.noteId] ?? { activityId: event.activityId, roomId: 'roomId' in event ? event.roomId : null, authorId: null };
     default:
       return null;
   }
 }
 
-/** One event as a viewer may see it, judged on the state after it; null if not at all. */
+const noteIdOf = (event: WorkshopEvent): string | null =>
+  event.type === 'note.added' ? event.note.id : 'noteId' in event ? event.noteId : null;
+
+/** A deletion says which note went, never who wrote it: removing an anonymous note must not unmask it. */
+const withoutAuthor = (event: Extract<WorkshopEvent, { type: 'note.deleted' }>): WorkshopEvent =>
+  event.authorId === null ? event : { ...event, authorId: null };
+
+/**
+ * One event of the past as a viewer may see it, judged on the state now; null if not at all.
+ * The state now cannot say what the viewer could see of a note that is gone (deleted, or its
+ * activity removed): its text, edits and author are not sent, only its deletion, which a
+ * client that had the note needs. What else changes what a participant may see (anonymity,
+ * hiding, rooms) needs a new view (`needsResync`), so catch-up over it is a snapshot.
+ */
 export function viewEvent(state: Workshop, event: WorkshopEvent, viewer: Viewer): WorkshopEvent | null {
-  if (event.type === 'vote.cast')
-    return viewer.role === 'facilitator' || viewerId(viewer) === event.participantId ? event : null;
+  if (viewer.role === 'facilitator') return event;
+  if (event.type === 'vote.cast') return viewerId(viewer) === event.participantId ? event : null;
   const ref = noteRefOf(state, event);
-  if (ref && !canSee(state, ref, viewer)) return null;
-  if (event.type === 'note.added') return { ...event, note: redactNote(state, event.note, viewer) };
+  if (!ref) return event;
+  if (event.type === 'note.deleted')
+    return activityOf(state, event.activityId) && canSee(state, ref, viewer) ? withoutAuthor(event) : null;
+  if (!state.notes[noteIdOf(event)!] || !canSee(state, ref, viewer)) return null;
+  if (event.type === 'note.added' && !isOwn(ref, viewer) && isAnonymous(state, ref))
+    return { ...event, note: { ...event.note, authorId: null } };
   return event;
 }
 
@@ -186,7 +211,8 @@ export function deliveries(state: Workshop, event: WorkshopEvent): Delivery[] {
   const inOpenRoom = !!openBreakoutOfRoom(state, ref.roomId);
   const crowd: Audience = inOpenRoom ? { kind: 'room', roomId: ref.roomId! } : { kind: 'public' };
   const author = ref.authorId;
-  const anonymous = event.type === 'note.added' && author !== null && isAnonymous(state, ref.activityId);
+  if (event.type === 'note.deleted' && author !== null) return [facilitators, { to: crowd, event: withoutAuthor(event) }];
+  const anonymous = event.type === 'note.added' && author !== null && isAnonymous(state, ref);
   if (!anonymous) return inOpenRoom ? [facilitators, { to: crowd, event }] : [{ to: { kind: 'everyone' }, event }];
   const redacted: WorkshopEvent = event.type === 'note.added' ? { ...event, note: { ...event.note, authorId: null } } : event;
   return [facilitators, { to: { ...crowd, except: author ?? undefined }, event: redacted }, ...personal(author, state, event)];
