@@ -32,3 +32,19 @@ export function addressKey(address: string | undefined): string {
     return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
+
+/**
+ * The client's address behind trusted proxies, as Express's `req.ip` finds it: walk the
+ * X-Forwarded-For chain from the nearest hop while `trust` vouches for each. For the socket's
+ * handshake, which Express never sees.
+ */
+export function clientAddress(
+  remote: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trust: (address: string, hop: number) => boolean,
+): string | undefined {
+  const listed = [forwardedFor ?? []].flat().join(',').split(',').map((part) => part.trim()).filter(Boolean);
+  const chain = [remote ?? '', ...listed.reverse()];
+  for (let hop = 0; hop < chain.length - 1; hop++) if (!trust(chain[hop], hop)) return chain[hop] || undefined;
+  return chain[chain.length - 1] || undefined;
+}

@@ -12,9 +12,11 @@ import type { ErrorCode, Language, Workshop } from '../shared/workshop/model.ts'
 import { exportSummary, isExportFormat } from './export/index.ts';
 import { joinPage, lookUpCode, readIndexHtml } from './joinPage.ts';
 import { CodeGuessLimiter } from './limits.ts';
+import { addressKey } from './addresses.ts';
 import { baseUrl, linksFor } from './links.ts';
 import type { OriginCheck } from './origins.ts';
 import { breakoutPreview } from './preview.ts';
+import { Quotas } from './quotas.ts';
 import { securityHeaders } from './security.ts';
 import { Workshops } from './workshops.ts';
 
@@ -27,6 +29,8 @@ export interface AppOptions {
   trustProxy?: string | false;
   /** Which browser pages may create and delete (PUBLIC_URL, ALLOWED_ORIGINS; see origins.ts). */
   originAllowed: OriginCheck;
+  /** Workshop creation per address and overall (quotas.ts). */
+  quotas?: Quotas;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -59,7 +63,7 @@ function origin(req: Request) {
 }
 
 export function createApp(options: AppOptions) {
-  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false, originAllowed } = options;
+  const { workshops, publicUrl, clientDir, codeGuesses = new CodeGuessLimiter(), trustProxy = false, originAllowed, quotas = new Quotas() } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(publicUrl));
@@ -79,6 +83,12 @@ export function createApp(options: AppOptions) {
   app.post('/api/workshops', async (req, res) => {
     const input = parse(CreateWorkshop, req.body);
     if (!input.ok) return fail(res, { error: 'invalid', ...input });
+    // Each workshop costs disk until it is deleted: creation is rationed per address and overall.
+    const wait = await quotas.create(addressKey(req.ip));
+    if (wait) {
+      res.set('Retry-After', String(wait));
+      return fail(res, { error: 'rate_limited', detail: 'creations' }, input.value.language);
+    }
     const { workshop, facilitatorKey } = await workshops.create(input.value);
     const { base, lanHost } = baseUrl(publicUrl, origin(req));
     const own = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;

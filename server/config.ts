@@ -1,6 +1,7 @@
 // Configuration from the environment, with the defaults the README promises.
 import { resolve } from 'node:path';
 import { originOf } from './origins.ts';
+import { DEFAULT_QUOTAS, type QuotaLimits } from './quotas.ts';
 
 export interface Config {
   port: number;
@@ -14,6 +15,21 @@ export interface Config {
   retentionDays: number | null;
   /** ALLOWED_ORIGINS: browser origins besides the app's own that may connect and create. */
   allowedOrigins: string[];
+  /** QUOTAS: limits changed from their defaults (docs/operations.md, "Limits"). */
+  quotas: Partial<QuotaLimits>;
+}
+
+/** QUOTAS: `name=value` pairs separated by commas, e.g. `joinsPerAddress=1000`. */
+function readQuotas(value: string | undefined): Partial<QuotaLimits> {
+  const quotas: Partial<QuotaLimits> = {};
+  for (const pair of (value ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+    const [name, raw] = pair.split('=').map((part) => part.trim());
+    const n = Number(raw);
+    if (!Object.hasOwn(DEFAULT_QUOTAS, name) || !Number.isInteger(n) || n < 1)
+      throw new Error(`QUOTAS must be name=number pairs of ${Object.keys(DEFAULT_QUOTAS).join(', ')}; got ${pair}`);
+    quotas[name as keyof QuotaLimits] = n;
+  }
+  return quotas;
 }
 
 /** ALLOWED_ORIGINS: comma-separated http(s) origins, each reduced to scheme://host[:port]. */
@@ -44,5 +60,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     trustProxy: env.TRUST_PROXY?.trim() || false,
     allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),
+    quotas: readQuotas(env.QUOTAS),
   };
 }

@@ -17,6 +17,7 @@ import {
   type Audience,
   type Projection,
 } from '../shared/workshop/view.ts';
+import type { SocketKeys } from './quotas.ts';
 import { MAX_CATCH_UP, type Committed, type Loaded, type Workshops } from './workshops.ts';
 
 export interface SocketData {
@@ -24,6 +25,8 @@ export interface SocketData {
   viewer: Viewer;
   /** The seq the client had at the handshake, for catch-up. */
   since?: number;
+  /** Who the socket counts as for the socket limits (quotas.ts), and its client's address. */
+  quota: SocketKeys;
 }
 
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -13,6 +13,7 @@ const server = createServer({
   trustProxy: config.trustProxy,
   retentionDays: config.retentionDays,
   allowedOrigins: config.allowedOrigins,
+  quotas: config.quotas,
   clientDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
 });
 const url = await server.listen(config.port, config.host);

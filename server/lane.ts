@@ -60,6 +60,8 @@ export class Lane {
   #running = false;
   #workshop: Loaded | undefined;
   #forgotten = false;
+  /** When a job last came (server clock), for dropping workshops nobody uses. */
+  lastUsed = Date.now();
 
   constructor(
     readonly id: string,
@@ -116,7 +118,18 @@ export class Lane {
     );
   }
 
+  /** Whether jobs are queued or running: such a lane must not be dropped. */
+  get busy(): boolean {
+    return this.#running || this.#jobs.length > 0;
+  }
+
+  /** Whether the lane holds its workshop in memory. */
+  get holds(): boolean {
+    return !!this.#workshop;
+  }
+
   #push(job: Job) {
+    this.lastUsed = Date.now();
     this.#jobs.push(job);
     if (!this.#running) void this.#pump();
   }

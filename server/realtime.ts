@@ -8,9 +8,11 @@ import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '../shared/protocol.ts';
 import { refusalMessage, type Wording } from '../shared/refusal.ts';
 import { HandshakeAuth, JoinRequest, parse, parseCommand, type Invalid } from '../shared/schema.ts';
 import { translate } from '../shared/i18n/index.ts';
-import type { ErrorCode, Language, Viewer } from '../shared/workshop/model.ts';
+import type { ErrorCode, Language, Participant, Viewer } from '../shared/workshop/model.ts';
 import { channels, createFanout, type Io, type VSocket } from './fanout.ts';
+import { addressKey } from './addresses.ts';
 import { createPresence } from './presence.ts';
+import { Quotas, type SocketKeys, type Wait } from './quotas.ts';
 import { Workshops, type Committed, type Loaded } from './workshops.ts';
 
 export type { Io };
@@ -26,7 +28,7 @@ class Refused extends Error {
 const invalid = ({ detail, reason, max }: Invalid) => new Refused({ error: 'invalid', detail, reason, max });
 
 type Answer = (ack: Ack<unknown>) => void;
-type Fail = (wording: Wording) => void;
+type Fail = (wording: Wording & { retryAfter?: Wait }) => void;
 /** A handler answers through `ok` or `fail`, from the workshop's lane once it knows. */
 type Handler = (socket: VSocket, input: unknown, ok: (data: unknown) => void, fail: Fail) => void;
 
@@ -36,6 +38,18 @@ export interface RealtimeLimits {
   facilitatorRate: number;
 }
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { participantRate: 10, facilitatorRate: 50 };
+
+export interface RealtimeOptions {
+  limits?: RealtimeLimits;
+  quotas?: Quotas;
+  /** A socket's client address (behind trusted proxies, the one they forward). */
+  addressOf?: (socket: VSocket) => string | undefined;
+  /** A workshop nobody follows leaves memory after this long unused. */
+  idleMs?: number;
+}
+
+/** Ten minutes: a break or a lunch keeps a workshop in memory; a day's last meeting leaves it. */
+const IDLE_MS = 10 * 60 * 1000;
 
 /**
  * A snapshot costs the server a walk over the whole workshop and the socket its whole size,
@@ -62,7 +76,8 @@ function handshakeError(wording: Wording, lang: Language = 'sv'): Error {
   return error;
 }
 
-export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_REALTIME_LIMITS) {
+export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOptions = {}) {
+  const { limits = DEFAULT_REALTIME_LIMITS, quotas = new Quotas(), addressOf = (socket) => socket.handshake.address, idleMs = IDLE_MS } = options;
   const fanout = createFanout(io, workshops);
   const presence = createPresence(io);
   /** Each workshop's language, for messages; learnt at handshake, so refusals need no lookup. */
@@ -82,6 +97,15 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     fanout.forget(workshopId);
     fanout.reconnect(channels.workshop(workshopId));
   });
+  // A workshop with no socket open to it and no command for a while leaves memory; the next
+  // socket or request reads it from the store again.
+  workshops.onEvicted((workshopId) => {
+    fanout.forget(workshopId);
+    languages.delete(workshopId);
+  });
+  const followed = (workshopId: string) => io.sockets.adapter.rooms.has(channels.workshop(workshopId));
+  const sweep = setInterval(() => workshops.evictIdle(idleMs, followed), Math.min(idleMs, 60_000));
+  sweep.unref();
   // A flooding socket is slowed down on its own; the others' commands never wait behind it.
   const rates = {
     participant: new RateLimiterMemory({ points: limits.participantRate * 10, duration: 10 }),
@@ -104,6 +128,24 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     }
   }
 
+  /** A participant joined on this socket: it follows the workshop as them from now on. */
+  function joined(socket: VSocket, participant: Participant, workshop: Loaded, events: Committed[], ok: (data: unknown) => void) {
+    const { workshopId } = socket.data;
+    if (!socket.disconnected) {
+      socket.data.viewer = { role: 'participant', participantId: participant.id };
+      // From now on the socket counts as the participant's, no longer as a visitor from its address.
+      quotas.release(socket.data.quota);
+      socket.data.quota = { ...socket.data.quota, participant: `${workshopId}/${participant.id}` };
+      quotas.admit(socket.data.quota, true);
+      fanout.enter(socket, workshop);
+      presence.arrived(workshopId, participant.id);
+    }
+    ok({ participant });
+    // Stored: the others hear of it even if this socket is already gone.
+    broadcast(workshop, events);
+    if (!socket.disconnected) fanout.snapshot(socket, workshop);
+  }
+
   const handlers: Record<'join' | 'command' | 'sync', { arity: number; handle: Handler }> = {
     join: {
       arity: 1,
@@ -120,17 +162,13 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
         }
         const request = parse(JoinRequest, input);
         if (!request.ok) throw invalid(request);
-        workshops.join(workshopId, request.value, (result, workshop) => {
-          if (!result.ok) return fail(result);
-          if (!workshop) return fail({ error: 'internal' });
-          const { participant } = result.value;
-          if (socket.disconnected) return ok({ participant });
-          socket.data.viewer = { role: 'participant', participantId: participant.id };
-          fanout.enter(socket, workshop);
-          presence.arrived(workshopId, participant.id);
-          ok({ participant });
-          broadcast(workshop, result.events);
-          fanout.snapshot(socket, workshop);
+        quotas.join(socket.data.quota.address).then((wait) => {
+          if (wait) return fail({ error: 'rate_limited', detail: 'joins', retryAfter: wait });
+          workshops.join(workshopId, request.value, (result, workshop) => {
+            if (!result.ok) return fail(result);
+            if (!workshop) return fail({ error: 'internal' });
+            joined(socket, result.value.participant, workshop, result.events, ok);
+          });
         });
       },
     },
@@ -141,12 +179,19 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
         if (viewer.role === 'public') throw new Refused({ error: 'not_joined' });
         const command = parseCommand(input);
         if (!command.ok) throw invalid(command);
-        workshops.execute(workshopId, command.value, viewer, (result, workshop) => {
-          if (!result.ok) return fail(result);
-          // Stored: the answer is yes, whatever happens while telling the others.
-          ok({ seq: result.seq });
-          if (workshop) broadcast(workshop, result.events);
-        });
+        const run = () =>
+          workshops.execute(workshopId, command.value, viewer, (result, workshop) => {
+            if (!result.ok) return fail(result);
+            // Stored: the answer is yes, whatever happens while telling the others.
+            ok({ seq: result.seq });
+            if (workshop) broadcast(workshop, result.events);
+          });
+        if (viewer.role === 'facilitator') return run();
+        // Every command of a participant waits the same one turn here, so a socket's commands
+        // still reach the lane in the order they were sent.
+        quotas.command(workshopId, viewer.participantId, command.value.type === 'note.add').then(({ wait, detail }) =>
+          wait ? fail({ error: 'rate_limited', detail, retryAfter: wait }) : run(),
+        );
       },
     },
     sync: {
@@ -179,9 +224,9 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
     const ack = typeof last === 'function' ? (last as Answer) : () => {};
     const inputs = typeof last === 'function' ? args.slice(0, -1) : args;
     const language = languages.get(workshopId) ?? 'sv';
-    const fail: Fail = (wording) => {
+    const fail: Fail = ({ retryAfter, ...wording }) => {
       const { error, detail } = wording;
-      ack({ ok: false, error, message: say(language, wording), ...(detail && { detail }) } as Ack<unknown>);
+      ack({ ok: false, error, message: say(language, wording), ...(detail && { detail }), ...(retryAfter && { retryAfter }) } as Ack<unknown>);
     };
     const role = viewer.role === 'facilitator' ? 'facilitator' : 'participant';
     try {
@@ -217,7 +262,22 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       .catch(() => 'internal' as const);
     if (outcome === undefined) return next(handshakeError({ error: 'not_found', detail: 'workshop' }));
     if (typeof outcome === 'string') return next(handshakeError({ error: outcome }, languages.get(workshopId)));
-    socket.data = { workshopId, viewer: outcome, since };
+    const quota: SocketKeys = {
+      address: addressKey(addressOf(socket)),
+      participant: outcome.role === 'participant' ? `${workshopId}/${outcome.participantId}` : null,
+      facilitator: outcome.role === 'facilitator',
+    };
+    if (!quotas.admit(quota))
+      return next(handshakeError({ error: 'rate_limited', detail: quota.participant ? 'sockets' : 'address' }, languages.get(workshopId)));
+    // Counted out once, whether the socket connects and leaves or its connection drops first.
+    let counted = true;
+    const release = () => {
+      if (counted) quotas.release(socket.data.quota);
+      counted = false;
+    };
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+    socket.data = { workshopId, viewer: outcome, since, quota };
     next();
   });
 
@@ -265,4 +325,9 @@ export function attachRealtime(io: Io, workshops: Workshops, limits = DEFAULT_RE
       if (current.role === 'participant') presence.left(workshopId, current.participantId);
     });
   });
+
+  return {
+    /** Stop the timers (the server is closing). */
+    stop: () => clearInterval(sweep),
+  };
 }

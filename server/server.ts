@@ -1,11 +1,13 @@
 // Builds a whole Verkstad server (HTTP + Socket.IO + workshops) around a store. Used by
 // index.ts and by the tests, which start it on port 0 with a temp data folder.
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { clientAddress } from './addresses.ts';
 import { createApp } from './app.ts';
 import type { CodeGuessLimiter } from './limits.ts';
 import { originCheck } from './origins.ts';
+import { Quotas, type QuotaLimits } from './quotas.ts';
 import { attachRealtime, type Io, type RealtimeLimits } from './realtime.ts';
 import type { EventStore } from './store/store.ts';
 import { Workshops } from './workshops.ts';
@@ -22,6 +24,10 @@ export interface ServerOptions {
   retentionDays?: number | null;
   /** ALLOWED_ORIGINS: browser origins besides the app's own that may connect and create. */
   allowedOrigins?: readonly string[];
+  /** Limits per participant, address and workshop changed from their defaults (QUOTAS). */
+  quotas?: Partial<QuotaLimits>;
+  /** A workshop nobody follows leaves memory after this long unused (default 10 minutes). */
+  idleMs?: number;
 }
 
 /** Larger messages close the connection; smaller ones are still capped per role (realtime.ts). */
@@ -41,9 +47,12 @@ export interface VerkstadServer {
 export function createServer(options: ServerOptions): VerkstadServer {
   const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays, allowedOrigins } = options;
   const workshops = new Workshops(store, { now, retentionDays });
+  const quotas = new Quotas(options.quotas);
   // One check for the API's writes and the socket's handshake.
   const originAllowed = originCheck({ publicUrl, allowedOrigins });
-  const http = createHttpServer(createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, originAllowed }));
+  const app = createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, originAllowed, quotas });
+  const http = createHttpServer(app);
+  const trust = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
   const io: Io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: MAX_TRANSPORT_BYTES,
@@ -58,10 +67,19 @@ export function createServer(options: ServerOptions): VerkstadServer {
   // 1,000 participants whose connection starts with HTTP long-polling (socket.io-client's
   // default, and our client's fallback) the live heap per participant went from 16.8 to
   // 13.0 KB; WebSocket-first connections (our client's first choice) showed no difference.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  // The client's address is taken from it first, as Express finds a request's (TRUST_PROXY), for
+  // the per-address limits (quotas.ts).
+  io.engine.on('connection', (raw: { request: IncomingMessage | null; clientAddress?: string }) => {
+    const request = raw.request!;
+    raw.clientAddress = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], trust);
     raw.request = null;
   });
-  attachRealtime(io, workshops, realtimeLimits);
+  const realtime = attachRealtime(io, workshops, {
+    limits: realtimeLimits,
+    quotas,
+    addressOf: (socket) => (socket.conn as unknown as { clientAddress?: string }).clientAddress,
+    idleMs: options.idleMs,
+  });
   const purge = () =>
     workshops.purgeExpired().then(
       (erased) => erased && console.log(`Erased ${erased} workshop(s) closed more than ${retentionDays} days ago`),
@@ -88,6 +106,7 @@ export function createServer(options: ServerOptions): VerkstadServer {
     },
     async close() {
       clearInterval(purgeTimer);
+      realtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

@@ -9,7 +9,7 @@ import { apply, fold } from '../shared/workshop/apply.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { WorkshopEvent } from '../shared/workshop/events.ts';
-import { FACILITATOR_ID, newNote, type Actor, type Participant, type Workshop } from '../shared/workshop/model.ts';
+import { FACILITATOR_ID, LIMITS, newNote, type Actor, type Participant, type Workshop } from '../shared/workshop/model.ts';
 import { Lane, type Write } from './lane.ts';
 import type { EventStore, OpenedWorkshop } from './store/store.ts';
 
@@ -27,14 +27,18 @@ export interface WorkshopsOptions {
   now?: () => number;
   /** Closed workshops are erased this many days after closing; null keeps them until deleted. */
   retentionDays?: number | null;
+  /** Events a workshop may hold before its participants' commands are refused (LIMITS.events). */
+  maxEvents?: number;
 }
 
 export class Workshops {
   #lanes = new Map<string, Lane>();
   #deletedListeners: Array<(id: string, language: Workshop['language']) => void> = [];
   #brokenListeners: Array<(id: string) => void> = [];
+  #evictedListeners: Array<(id: string) => void> = [];
   private readonly now: () => number;
   readonly retentionDays: number | null;
+  readonly #maxEvents: number;
 
   constructor(
     readonly store: EventStore,
@@ -42,6 +46,7 @@ export class Workshops {
   ) {
     this.now = options.now ?? Date.now;
     this.retentionDays = options.retentionDays ?? null;
+    this.#maxEvents = options.maxEvents ?? LIMITS.events;
   }
 
   #lane(id: string): Lane {
@@ -159,6 +164,8 @@ export class Workshops {
           return known.removed ? { ok: false, error: 'removed' } : { ok: true, events: [] };
         }
         if (state.status === 'closed') return { ok: false, error: 'closed' };
+        if (Object.keys(state.participants).length >= LIMITS.participants)
+          return { ok: false, error: 'limit', detail: 'participants' };
         participant = {
           id: nanoid(12),
           name: request.name,
@@ -181,6 +188,9 @@ export class Workshops {
     this.#lane(id).write({
       commandId: command.id,
       decide: ({ state }) => {
+        // A workshop's size on disk is bounded by what its participants may add; the
+        // facilitator can still close it, tidy it and take out the minutes.
+        if (actor.role === 'participant' && state.seq >= this.#maxEvents) return { ok: false, error: 'limit', detail: 'events' };
         const decision = decide(state, command, actor, { now: this.now(), makeActivity });
         return decision.ok ? { ok: true, events: decision.events, options: { commandId: command.id } } : decision;
       },
@@ -216,6 +226,35 @@ export class Workshops {
    */
   onBroken(listener: (id: string) => void): void {
     this.#brokenListeners.push(listener);
+  }
+
+  /**
+   * Let workshops leave memory that nobody has used for `idleMs` and nobody follows (`followed`:
+   * whether sockets are open to it). Their state is read again from the store when needed, so a
+   * server's memory grows with the workshops in use, not with every workshop since it started.
+   * Returns how many left.
+   */
+  evictIdle(idleMs: number, followed: (id: string) => boolean): number {
+    const before = Date.now() - idleMs;
+    let evicted = 0;
+    for (const [id, lane] of this.#lanes) {
+      if (lane.busy || lane.lastUsed > before || followed(id)) continue;
+      this.#lanes.delete(id);
+      if (lane.holds) evicted++;
+      for (const listener of this.#evictedListeners) listener(id);
+    }
+    return evicted;
+  }
+
+  onEvicted(listener: (id: string) => void): void {
+    this.#evictedListeners.push(listener);
+  }
+
+  /** How many workshops are held in memory now. */
+  get held(): number {
+    let n = 0;
+    for (const lane of this.#lanes.values()) if (lane.holds) n++;
+    return n;
   }
 
   /** Erase the workshops closed longer ago than the retention setting. Returns how many. */

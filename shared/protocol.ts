@@ -62,9 +62,16 @@ export const DETAILS = {
   exists: ['activity', 'note', 'theme', 'breakout', 'room', 'voting'],
   /** `activity`: not the current activity; `breakout`: its rooms are closed. */
   not_current: ['activity', 'breakout'],
-  limit: ['activities', 'notes', 'themes'],
-  /** `socket`: this connection sent too much, or asked for `sync` too often; `join_codes`: too many wrong join codes (HTTP). */
-  rate_limited: ['socket', 'join_codes'],
+  /** `participants`, `events`: the workshop's own size caps (LIMITS), not its facilitator's choice. */
+  limit: ['activities', 'notes', 'themes', 'participants', 'events'],
+  /**
+   * `socket`: this connection sent too much, or asked for `sync` too often; `join_codes`: too many
+   * wrong join codes (HTTP); `participant`, `workshop`: too many commands from this participant
+   * (on all their sockets) or in this workshop; `joins`: too many new participants from this
+   * address; `creations`: too many workshops created (HTTP); `sockets`: this participant has too
+   * many sockets open; `address`: too many sockets from this address that have not joined.
+   */
+  rate_limited: ['socket', 'join_codes', 'participant', 'workshop', 'joins', 'creations', 'sockets', 'address'],
   /** Whose cap the message broke (`MAX_MESSAGE_BYTES`). */
   too_large: ['participant', 'facilitator'],
 } as const satisfies Partial<Record<ErrorCode, readonly string[]>>;
@@ -89,7 +96,16 @@ export type DetailOf<C extends ErrorCode> = C extends keyof Details ? Details[C]
 export type Detail = Details[keyof Details];
 
 /** A refusal, discriminated by its code: `detail` narrows with `error`. */
-export type Refused = { [C in ErrorCode]: { ok: false; error: C; message: string; detail?: DetailOf<C> } }[ErrorCode];
+export type Refused = {
+  [C in ErrorCode]: {
+    ok: false;
+    error: C;
+    message: string;
+    detail?: DetailOf<C>;
+    /** `rate_limited`: seconds until the limit lets this through again. */
+    retryAfter?: number;
+  };
+}[ErrorCode];
 export type Ack<T> = { ok: true; data: T } | Refused;
 export type AckCallback<T> = (ack: Ack<T>) => void;
 

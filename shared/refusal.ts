@@ -19,7 +19,12 @@ export interface Wording {
   title?: string;
 }
 
-const LIMIT_OF = { activities: LIMITS.activities, notes: LIMITS.notesPerWorkshop, themes: LIMITS.themes } as const;
+const LIMIT_OF = {
+  activities: LIMITS.activities,
+  notes: LIMITS.notesPerWorkshop,
+  themes: LIMITS.themes,
+  participants: LIMITS.participants,
+} as const;
 
 const isKey = (key: string): key is MessageKey => Object.hasOwn(sv, key);
 

@@ -293,3 +293,11 @@ export const en: Record<PhoneKey, string> = {
   'error.too_large.facilitator': 'The message is too large (at most {kib} kB).',
   'error.column_not_empty.named': 'The column "{title}" has notes. Move or delete them first.',
 };
+  'error.limit.participants': 'The workshop already has {max} participants. No more can join.',
+  'error.limit.events': 'The workshop has reached its limit of changes. The facilitator can still export the minutes.',
+  'error.rate_limited.participant': 'You are sending a lot in a short time. Wait a moment – what you wrote is sent automatically.',
+  'error.rate_limited.workshop': 'The workshop is receiving a great deal right now. What you wrote is sent automatically in a moment.',
+  'error.rate_limited.joins': 'Many are joining from the same network right now. Wait a minute and try again.',
+  'error.rate_limited.creations': 'Too many workshops have been created in a short time. Try again later.',
+  'error.rate_limited.sockets': 'You are already connected in too many tabs or devices. Close one of them.',
+  'error.rate_limited.address': 'Very many are connected from the same network. Try again in a moment.',

@@ -296,6 +296,14 @@ export const sv = {
   'error.too_large.facilitator': 'Meddelandet är för stort (högst {kib} kB).',
   'error.column_not_empty.named': 'Kolumnen "{title}" har lappar. Flytta eller ta bort dem först.',
 } as const;
+  'error.limit.participants': 'Workshoppen har redan {max} deltagare. Fler kan inte ansluta.',
+  'error.limit.events': 'Workshoppen har nått sitt tak för antal ändringar. Samtalsledaren kan fortfarande ta fram minnesanteckningarna.',
+  'error.rate_limited.participant': 'Du skickar väldigt mycket på kort tid. Vänta en stund – det du skrivit skickas automatiskt.',
+  'error.rate_limited.workshop': 'Workshoppen tar emot väldigt mycket just nu. Det du skrivit skickas automatiskt om en stund.',
+  'error.rate_limited.joins': 'Många ansluter från samma nätverk just nu. Vänta en minut och försök igen.',
+  'error.rate_limited.creations': 'För många workshoppar har skapats på kort tid. Försök igen senare.',
+  'error.rate_limited.sockets': 'Du är redan ansluten i för många flikar eller enheter. Stäng någon av dem.',
+  'error.rate_limited.address': 'Väldigt många är anslutna från samma nätverk. Försök igen om en stund.',
 
 /** A key of the phone part, bundled with every page. */
 export type PhoneKey = keyof typeof sv;

@@ -324,7 +324,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   const figures = { lost: 0, duplicates: 0, unexpected: 0, outOfOrder: 0 };
 
   try {
-    server = await startChildServer();
+    // Crash safety, not the limits: each bot posts far faster than a person may (quotas.ts).
+    server = await startChildServer({ env: { QUOTAS: 'notesPerParticipant=100000,commandsPerParticipant=100000' } });
     const srv = server;
     const created = await withTimeout(
       createWorkshop(srv.url, { title: 'Fault test', agenda: [{ kind: 'brainstorm' }] }),

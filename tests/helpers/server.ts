@@ -8,6 +8,7 @@ import { SqliteStore } from '../../server/store/sqlite.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
 import type { CodeGuessLimiter } from '../../server/limits.ts';
 import type { RealtimeLimits } from '../../server/realtime.ts';
+import type { QuotaLimits } from '../../server/quotas.ts';
 
 export interface TestServer {
   url: string;
@@ -35,6 +36,9 @@ export async function startServer(
     now?: () => number;
     retentionDays?: number | null;
     allowedOrigins?: string[];
+    quotas?: Partial<QuotaLimits>;
+    idleMs?: number;
+    trustProxy?: string;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
@@ -48,6 +52,9 @@ export async function startServer(
       now: opts.now,
       retentionDays: opts.retentionDays,
       allowedOrigins: opts.allowedOrigins,
+      quotas: opts.quotas,
+      idleMs: opts.idleMs,
+      trustProxy: opts.trustProxy,
     });
   const handle: TestServer = {
     url: '',
