@@ -187,10 +187,12 @@ export class Workshops {
   execute(id: string, command: Command, actor: Actor, done: Write['done']): void {
     this.#lane(id).write({
       commandId: command.id,
-      decide: ({ state }) => {
-        // A workshop's size on disk is bounded by what its participants may add; the
-        // facilitator can still close it, tidy it and take out the minutes.
-        if (actor.role === 'participant' && state.seq >= this.#maxEvents) return { ok: false, error: 'limit', detail: 'events' };
+      decide: ({ state, commands }) => {
+        // A workshop's size on disk and in memory is bounded by what its participants may add
+        // (their commands that change nothing are recorded too); the facilitator can still
+        // close it, tidy it and take out the minutes.
+        if (actor.role === 'participant' && Math.max(state.seq, commands.size) >= this.#maxEvents)
+          return { ok: false, error: 'limit', detail: 'events' };
         const decision = decide(state, command, actor, { now: this.now(), makeActivity });
         return decision.ok ? { ok: true, events: decision.events, options: { commandId: command.id } } : decision;
       },

@@ -288,11 +288,6 @@ export const en: Record<PhoneKey, string> = {
   'error.limit.activities': 'The workshop already has {max} activities.',
   'error.limit.notes': 'The workshop already has {max} notes.',
   'error.limit.themes': 'The workshop already has {max} themes.',
-  'error.rate_limited.join_codes': 'Too many attempts with a wrong code. Wait a moment and try again.',
-  'error.too_large.participant': 'The message is too large (at most {kib} kB).',
-  'error.too_large.facilitator': 'The message is too large (at most {kib} kB).',
-  'error.column_not_empty.named': 'The column "{title}" has notes. Move or delete them first.',
-};
   'error.limit.participants': 'The workshop already has {max} participants. No more can join.',
   'error.limit.events': 'The workshop has reached its limit of changes. The facilitator can still export the minutes.',
   'error.rate_limited.participant': 'You are sending a lot in a short time. Wait a moment – what you wrote is sent automatically.',
@@ -301,3 +296,8 @@ export const en: Record<PhoneKey, string> = {
   'error.rate_limited.creations': 'Too many workshops have been created in a short time. Try again later.',
   'error.rate_limited.sockets': 'You are already connected in too many tabs or devices. Close one of them.',
   'error.rate_limited.address': 'Very many are connected from the same network. Try again in a moment.',
+  'error.rate_limited.join_codes': 'Too many attempts with a wrong code. Wait a moment and try again.',
+  'error.too_large.participant': 'The message is too large (at most {kib} kB).',
+  'error.too_large.facilitator': 'The message is too large (at most {kib} kB).',
+  'error.column_not_empty.named': 'The column "{title}" has notes. Move or delete them first.',
+};

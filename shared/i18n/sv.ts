@@ -291,11 +291,6 @@ export const sv = {
   'error.limit.activities': 'Workshoppen har redan {max} aktiviteter.',
   'error.limit.notes': 'Workshoppen har redan {max} lappar.',
   'error.limit.themes': 'Workshoppen har redan {max} teman.',
-  'error.rate_limited.join_codes': 'För många försök med fel kod. Vänta en stund och försök igen.',
-  'error.too_large.participant': 'Meddelandet är för stort (högst {kib} kB).',
-  'error.too_large.facilitator': 'Meddelandet är för stort (högst {kib} kB).',
-  'error.column_not_empty.named': 'Kolumnen "{title}" har lappar. Flytta eller ta bort dem först.',
-} as const;
   'error.limit.participants': 'Workshoppen har redan {max} deltagare. Fler kan inte ansluta.',
   'error.limit.events': 'Workshoppen har nått sitt tak för antal ändringar. Samtalsledaren kan fortfarande ta fram minnesanteckningarna.',
   'error.rate_limited.participant': 'Du skickar väldigt mycket på kort tid. Vänta en stund – det du skrivit skickas automatiskt.',
@@ -304,6 +299,11 @@ export const sv = {
   'error.rate_limited.creations': 'För många workshoppar har skapats på kort tid. Försök igen senare.',
   'error.rate_limited.sockets': 'Du är redan ansluten i för många flikar eller enheter. Stäng någon av dem.',
   'error.rate_limited.address': 'Väldigt många är anslutna från samma nätverk. Försök igen om en stund.',
+  'error.rate_limited.join_codes': 'För många försök med fel kod. Vänta en stund och försök igen.',
+  'error.too_large.participant': 'Meddelandet är för stort (högst {kib} kB).',
+  'error.too_large.facilitator': 'Meddelandet är för stort (högst {kib} kB).',
+  'error.column_not_empty.named': 'Kolumnen "{title}" har lappar. Flytta eller ta bort dem först.',
+} as const;
 
 /** A key of the phone part, bundled with every page. */
 export type PhoneKey = keyof typeof sv;

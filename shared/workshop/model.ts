@@ -251,6 +251,13 @@ export const LIMITS = {
   themes: 200,
   /** Next steps carried over to the next meeting. */
   followUps: 100,
+  /** Participants who may join one workshop (a hall of 1,000 five times over). */
+  participants: 5000,
+  /**
+   * Events one workshop may hold from its participants: ten times what a hall of 1,000 makes in
+   * a day. With notes of at most 500 characters it bounds the workshop's disk (docs/operations.md).
+   */
+  events: 200_000,
 } as const;
 
 export function actorId(actor: Actor): string {
@@ -260,13 +267,6 @@ export function actorId(actor: Actor): string {
 export function currentActivity(state: Workshop): Activity | undefined {
   return state.activities.find((a) => a.id === state.currentActivityId);
 }
-  /** Participants who may join one workshop (a hall of 1,000 five times over). */
-  participants: 5000,
-  /**
-   * Events one workshop may hold from its participants: ten times what a hall of 1,000 makes in
-   * a day. With notes of at most 500 characters it bounds the workshop's disk (docs/operations.md).
-   */
-  events: 200_000,
 
 /** The open breakout of an activity, if any. */
 export function openBreakout(state: Workshop, activityId: string): Breakout | null {

@@ -200,8 +200,11 @@ export class Connection {
         if (generation !== this.#generation) return; // a reconnect already resent it
         this.#inFlight.delete(command.id);
         if (err || !ack || (!ack.ok && RETRYABLE.has(ack.error))) {
-          // No answer in time, or a passing failure: keep it and try again; the server dedupes by id.
-          this.#retry = setTimeout(() => this.#flush(), 2000);
+          // No answer in time, or a passing failure: keep it and try again (when a limit says it
+          // will let it through, if it says); the server dedupes by id.
+          const wait = Math.max(2000, (ack && !ack.ok ? (ack.retryAfter ?? 0) : 0) * 1000);
+          clearTimeout(this.#retry);
+          this.#retry = setTimeout(() => this.#flush(), wait);
           return;
         }
         if (!this.#outbox.remove(command.id)) return;
