@@ -96,6 +96,9 @@ export class Connection {
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       autoConnect: false,
+      // On every polling and upgrade request: a load balancer in front of several servers keeps
+      // a workshop's sockets on one of them by it (docs/operations.md, "Several servers").
+      query: { w: options.workshopId },
     };
     this.socket = options.url ? io(options.url, opts) : io(opts);
     this.#wire();
