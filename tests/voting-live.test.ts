@@ -5,6 +5,8 @@ import { nanoid } from 'nanoid';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { timeLeft } from '../client/src/lib/timer.ts';
+import { SqliteStore } from '../server/store/sqlite.ts';
+import { sv } from '../shared/i18n/sv.ts';
 import type { Ack, CreatedWorkshop, Projection, Snapshot } from '../shared/protocol.ts';
 import type { Sequenced } from '../shared/workshop/events.ts';
 import type { Activity, OrgKind, Participant, Workshop } from '../shared/workshop/model.ts';
@@ -232,6 +234,36 @@ live('twenty phones each fire more votes than allowed while an option is removed
   const afterRestart = await facilitator(ctx.srv.url, ctx.created);
   ctx.clients.push(afterRestart);
   assert.equal(afterRestart.state!.ballots, seen.ballots);
+});
+
+live('a dot on an activity that is not the current one, or is locked, is refused and neither stored nor sent', async (ctx) => {
+  const hall = await gather(ctx, 2);
+  const { f, people } = hall;
+  const [anna, bertil] = people;
+  const { activityId, options } = await startVote(hall, { dotsPerPerson: 3, maxPerOption: 2 });
+
+  // The facilitator moves on to the brainstorm with the vote still open.
+  await must(f, { type: 'activity.focus', activityId: activityOf(hall, 'brainstorm').id });
+  const notCurrent = await vote(anna, activityId, options[0]);
+  assert.equal(notCurrent, { ok: false, error: 'not_current', detail: 'activity', message: sv['error.not_current'] });
+  // Back on the vote, but locked: nobody places or takes back a dot.
+  await must(f, { type: 'activity.focus', activityId });
+  await must(f, { type: 'activity.lock', activityId, locked: true });
+  for (const [c, delta] of [[bertil, 1], [anna, -1]] as const)
+    assert.equal(await vote(c, activityId, options[1], delta), { ok: false, error: 'locked', message: sv['error.locked'] });
+  await settle(hall);
+  assert.equal(f.state!.ballots[activityId], {}, 'the facilitator’s state holds no dot');
+
+  // Unlocked, a dot lands: what the store and the facilitator's traffic hold is that one alone.
+  await must(f, { type: 'activity.lock', activityId, locked: false });
+  assert.ok((await vote(bertil, activityId, options[1])).ok);
+  await settle(hall);
+  const sent = events(f).filter(({ event }) => event.type === 'vote.cast');
+  const store = new SqliteStore(ctx.srv.dataDir);
+  const stored = (await store.load(ctx.created.id)).filter(({ event }) => event.type === 'vote.cast');
+  await store.close();
+  for (const casts of [stored, sent])
+    assert.equal(casts.map(({ event }) => event), [{ type: 'vote.cast', activityId, participantId: idOf(bertil), optionId: options[1], delta: 1 }]);
 });
 
 live('secret ballot: before the reveal no phone or projector hears of anyone else’s dots or any count; after it all show the same ranking', async (ctx) => {

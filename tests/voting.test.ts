@@ -332,6 +332,25 @@ dots('votes are refused when voting is closed, on an unknown option, without vot
   assert.is(vote(noVote, ANNA, 'note-idea-01', 1, 'brainstorm-1'), 'not_found', 'no voting started');
 });
 
+dots('a dot, placed or taken back, lands only on the current activity while it is not locked', () => {
+  const s = prioritisation();
+  place(s, ANNA, NARA);
+  s.must(facilitator, { type: 'activity.lock', activityId: PRIO, locked: true });
+  assert.is(vote(s, BERTIL, NARA), 'locked');
+  assert.is(vote(s, ANNA, NARA, -1), 'locked', 'nor is one taken back');
+  s.must(facilitator, { type: 'activity.lock', activityId: PRIO, locked: false });
+  s.must(facilitator, { type: 'activity.focus', activityId: null });
+  assert.equal(s.run(participant(BERTIL), { type: 'vote.cast', activityId: PRIO, optionId: NARA, delta: 1 }), {
+    ok: false,
+    error: 'not_current',
+    detail: 'activity',
+  });
+  assert.is(vote(s, ANNA, NARA, -1), 'not_current');
+  assert.equal(s.state.ballots[PRIO], { [ANNA]: { [NARA]: 1 } }, 'the ballots are as they were');
+  s.must(facilitator, { type: 'activity.focus', activityId: PRIO });
+  place(s, BERTIL, NARA);
+});
+
 dots('only the facilitator starts, closes, reopens and reveals; settings can be corrected until the first dot', () => {
   const s = prioritisation();
   for (const type of ['voting.close', 'voting.reopen'] as const) assert.is(s.try(anna, { type, activityId: PRIO }), 'forbidden');
@@ -410,6 +429,7 @@ importing('a brainstorm’s themes become options by their names', () => {
   s.must(facilitator, { type: 'options.import', activityId: PRIO, fromActivityId: 'brainstorm-1', what: 'themes' });
   assert.equal(notesOf(s.state, PRIO).map((n) => n.text).sort(), ['Nära vård', 'Psykisk hälsa']);
   s.must(facilitator, { type: 'voting.start', activityId: PRIO, dotsPerPerson: 3, maxPerOption: 3 });
+  s.must(facilitator, { type: 'activity.focus', activityId: PRIO });
   const [first] = optionsOf(s.state, s.state.activities[1]);
   assert.is(vote(s, ANNA, first.id), 'ok', 'imported options take dots');
 });

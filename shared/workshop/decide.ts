@@ -2,8 +2,8 @@
 // here, as guard clauses; failures are values, never throws. Clock comes in through `ctx`.
 import type { Command } from '../schema.ts';
 import { noteCount } from './apply.ts';
-import { accept, emptiedColumn, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
-import { LIMITS, actorId, newNote, takesOwner, type Activity, type Actor, type Note, type Workshop } from './model.ts';
+import { accept, emptiedColumn, findActivity, mayWrite, refuse, type DecideContext, type Decision } from './decision.ts';
+import { LIMITS, actorId, newNote, takesOwner, type Actor, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
 
@@ -199,14 +199,6 @@ function changed<T extends object>(current: T, patch: Partial<T>): Partial<T> | 
 
 function notesIn(state: Workshop, activityId: string): Note[] {
   return Object.values(state.notes).filter((n) => n.activityId === activityId);
-}
-
-/** A participant writes only on the current, unlocked activity; a facilitator anywhere. */
-function mayWrite(state: Workshop, activity: Activity, actor: Actor): Decision | null {
-  if (actor.role === 'facilitator') return null;
-  if (state.currentActivityId !== activity.id) return refuse('not_current', 'activity');
-  if (activity.locked) return refuse('locked');
-  return null;
 }
 
 function mayChangeNote(state: Workshop, note: Note | undefined, actor: Actor): Decision | null {

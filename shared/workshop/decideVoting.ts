@@ -2,7 +2,7 @@
 // into priorities. Same contract as decide.ts: guard clauses, refusals as values.
 import type { Command } from '../schema.ts';
 import { noteCount } from './apply.ts';
-import { accept, findActivity, refuse, type DecideContext, type Decision } from './decision.ts';
+import { accept, findActivity, mayWrite, refuse, type DecideContext, type Decision } from './decision.ts';
 import type { WorkshopEvent } from './events.ts';
 import { FACILITATOR_ID, LIMITS, type Actor, type Workshop } from './model.ts';
 import { canSee } from './view.ts';
@@ -84,6 +84,9 @@ function castVote(state: Workshop, command: Extract<Command, { type: 'vote.cast'
   const activity = findActivity(state, command.activityId);
   const voting = activity?.voting;
   if (!activity || !voting) return refuse('not_found', 'voting');
+  // A dot is a write like a note: only on what the room is doing now, never once it is locked.
+  const denied = mayWrite(state, activity, actor);
+  if (denied) return denied;
   if (!voting.open) return refuse('voting_closed');
   // Checked against the options as they are now: a dot never lands on a removed option.
   if (!optionsOf(state, activity).some((o) => o.id === command.optionId)) return refuse('not_found', 'option');

@@ -1,7 +1,7 @@
 // What a decision is, and the small helpers every part of `decide` shares.
 import type { DetailOf } from '../protocol.ts';
 import type { WorkshopEvent } from './events.ts';
-import type { Activity, Column, ErrorCode, Workshop } from './model.ts';
+import type { Activity, Actor, Column, ErrorCode, Workshop } from './model.ts';
 
 /** A refusal as a value: its code, and what `detail` may say with that code (protocol.ts). */
 export type Refusal = { [C in ErrorCode]: { ok: false; error: C; detail?: DetailOf<C> } }[ErrorCode];
@@ -25,6 +25,14 @@ export const accept = (...events: WorkshopEvent[]): Decision => ({ ok: true, eve
 
 export function findActivity(state: Workshop, id: string): Activity | undefined {
   return state.activities.find((a) => a.id === id);
+}
+
+/** A participant writes and votes only on the current, unlocked activity; a facilitator anywhere. */
+export function mayWrite(state: Workshop, activity: Activity, actor: Actor): Refusal | null {
+  if (actor.role === 'facilitator') return null;
+  if (state.currentActivityId !== activity.id) return refuse('not_current', 'activity');
+  if (activity.locked) return refuse('locked');
+  return null;
 }
 
 /** The first column `columns` would drop that still holds notes: why `column_not_empty`. */

@@ -190,6 +190,18 @@ story('each phone places its dots; the cap per option and taking back work', asy
   assert.is(await option(anna, 'Nära vård').getByTestId('my-dots').getAttribute('data-dots'), '2', 'Anna has her two dots');
 });
 
+story('locked, the phones show their dots but take no more; unlocked, they vote again', async (ctx) => {
+  await ctx.facilitator.getByTestId('lock').click();
+  for (const phone of ctx.phones) {
+    await phone.getByTestId('locked').waitFor();
+    assert.is(await phone.getByTestId('vote-add').count(), 0, 'no dot to place on a locked activity');
+    assert.is(await phone.getByTestId('voting-closed').count(), 0, 'the vote itself is not closed');
+  }
+  assert.is(await option(ctx.phones[0], 'Nära vård').getByTestId('my-dots').getAttribute('data-dots'), '2');
+  await ctx.facilitator.getByTestId('lock').click();
+  for (const phone of ctx.phones) await phone.getByTestId('vote-add').first().waitFor();
+});
+
 story('before the reveal only the facilitator sees counts', async (ctx) => {
   assert.equal(await ranking(ctx.facilitator), RANKING, 'the facilitator sees the live tally');
   ctx.projector = await ctx.laptop.newPage();
