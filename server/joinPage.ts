@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { EmbeddedJoinInfo, JoinInfo } from '../shared/protocol.ts';
 import { translate } from '../shared/i18n/index.ts';
+import { isJoinCode, joinCodeDigits } from '../shared/joinCode.ts';
 import type { Language } from '../shared/workshop/model.ts';
 import type { CodeGuessLimiter } from './limits.ts';
 import type { Workshops } from './workshops.ts';
@@ -12,30 +13,42 @@ export type CodeAnswer =
   | { ok: false; error: 'rate_limited'; retryAfter: number }
   | { ok: false; error: 'unknown_code' | 'closed'; lang: Language };
 
-/** Look a code up; a wrong code counts as a guess from this address. */
+/**
+ * Look a code up. An address over its budget of wrong codes is refused before anything is
+ * looked up (it learns nothing, not even from a right code); any other address gets its right
+ * code, however many wrong ones arrive from elsewhere. A wrong code counts against the address.
+ */
 export async function lookUpCode(
   workshops: Workshops,
   codeGuesses: CodeGuessLimiter,
   address: string,
   rawCode: string,
 ): Promise<CodeAnswer> {
-  const wait = await codeGuesses.blockedFor(address);
-  if (wait > 0) return { ok: false, error: 'rate_limited', retryAfter: wait };
-  const workshop = await workshops.byCode(rawCode.replace(/\D/g, ''));
-  if (!workshop) {
-    await codeGuesses.miss(address);
-    return { ok: false, error: 'unknown_code', lang: 'sv' };
+  const admission = await codeGuesses.admit(address);
+  if (!admission.ok) return { ok: false, error: 'rate_limited', retryAfter: admission.retryAfter };
+  let wrong = false;
+  try {
+    // What cannot be a code is wrong without asking the store.
+    const workshop = isJoinCode(rawCode) ? await workshops.byCode(joinCodeDigits(rawCode)) : undefined;
+    if (!workshop) {
+      wrong = true;
+      return { ok: false, error: 'unknown_code', lang: 'sv' };
+    }
+    // A closed workshop's code is a right code: its holder (an old link, a late phone) is told
+    // why, and it is not counted. Nobody can join it, so it is no prize for a guesser either.
+    if (workshop.status === 'closed') return { ok: false, error: 'closed', lang: workshop.language };
+    return {
+      ok: true,
+      info: {
+        workshopId: workshop.id,
+        title: workshop.title,
+        language: workshop.language,
+        retentionDays: workshops.retentionDays,
+      },
+    };
+  } finally {
+    await admission.settle(wrong);
   }
-  if (workshop.status === 'closed') return { ok: false, error: 'closed', lang: workshop.language };
-  return {
-    ok: true,
-    info: {
-      workshopId: workshop.id,
-      title: workshop.title,
-      language: workshop.language,
-      retentionDays: workshops.retentionDays,
-    },
-  };
 }
 
 /** JSON that stays JSON inside a script element, whatever a title says ("</script>", U+2028). */
@@ -46,7 +59,7 @@ export function scriptSafeJson(value: unknown): string {
 /** The app's page with the code's answer in it; unchanged when throttled (the page asks). */
 export function joinPage(indexHtml: string, code: string, answer: CodeAnswer): string {
   if (!answer.ok && answer.error === 'rate_limited') return indexHtml;
-  const digits = code.replace(/\D/g, '');
+  const digits = joinCodeDigits(code);
   const embedded: EmbeddedJoinInfo = answer.ok
     ? { code: digits, ok: true, data: answer.info }
     : { code: digits, ok: false, error: answer.error, message: translate(answer.lang, `error.${answer.error}`) };

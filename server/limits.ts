@@ -1,36 +1,103 @@
-// Join codes have only a million values, so guessing them is throttled: wrong codes count
-// per address and across the server. Right codes never count — a whole hall joining from
-// one municipal Wi-Fi address must not be locked out.
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+// Join codes can be guessed, so wrong codes are counted: per address (addresses.ts: an IPv6
+// client by its /64), and across the server only to make each wrong guess dearer. Right codes
+// never count, and the overall count never refuses anyone: an address that is not over its own
+// budget always gets its right code through. Values and the guessing odds: docs/operations.md.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { addressKey } from './addresses.ts';
 
 export interface CodeGuessLimits {
+  /** Wrong codes one address may send in a window while the server is calm. */
   perAddress: number;
+  /** Wrong codes from everywhere in a window before each one costs an address more. */
   overall: number;
   /** Window in seconds. */
   duration: number;
 }
 
-export const DEFAULT_CODE_GUESS_LIMITS: CodeGuessLimits = { perAddress: 20, overall: 500, duration: 600 };
+/**
+ * 100 wrong codes per 15 minutes: a hall of 300 phones behind one venue address, a third of
+ * them typing the code and a fifth of those mistyping it twice, makes some 40. 1,000 across the
+ * server is far above a regional server's typos and far below what guessing takes.
+ */
+export const DEFAULT_CODE_GUESS_LIMITS: CodeGuessLimits = { perAddress: 100, overall: 1000, duration: 900 };
+
+/** A lookup allowed to run; `settle` says whether the code was wrong, and must be called once. */
+export type Admission = { ok: true; settle(wrong: boolean): Promise<void> } | { ok: false; retryAfter: number };
+
+/** A consume that went over its points still counted: its result either way. */
+const counted = (consume: Promise<RateLimiterRes>) =>
+  consume.catch((res: unknown) => {
+    if (res instanceof RateLimiterRes) return res;
+    throw res;
+  });
 
 export class CodeGuessLimiter {
+  readonly limits: CodeGuessLimits;
   #perAddress: RateLimiterMemory;
   #overall: RateLimiterMemory;
+  /** Lookups running per address key: each may turn out wrong, so each holds a point. */
+  #inFlight = new Map<string, number>();
 
   constructor(limits: CodeGuessLimits = DEFAULT_CODE_GUESS_LIMITS) {
+    this.limits = limits;
     this.#perAddress = new RateLimiterMemory({ points: limits.perAddress, duration: limits.duration });
     this.#overall = new RateLimiterMemory({ points: limits.overall, duration: limits.duration });
   }
 
-  /** Seconds to wait before this address may look up a code again, or 0 if it may now. */
-  async blockedFor(address: string): Promise<number> {
-    const [mine, all] = await Promise.all([this.#perAddress.get(address), this.#overall.get('all')]);
-    const over = [mine, all].filter((res) => res && res.remainingPoints <= 0);
-    return over.length ? Math.ceil(Math.max(...over.map((res) => res!.msBeforeNext)) / 1000) : 0;
+  /** Seconds before this address may look up a code again, or 0 if it may now. */
+  async retryAfter(address: string): Promise<number> {
+    const key = addressKey(address);
+    return this.#wait(key, await this.#perAddress.get(key));
   }
 
-  /** Count one wrong code from this address. */
-  async miss(address: string): Promise<void> {
-    // Rejections only say the limit is reached, which blockedFor reports next time.
-    await Promise.allSettled([this.#perAddress.consume(address), this.#overall.consume('all')]);
+  /** Before a lookup: refused while the address is over its budget, else held until settled. */
+  async admit(address: string): Promise<Admission> {
+    const key = addressKey(address);
+    const wait = this.#wait(key, await this.#perAddress.get(key));
+    if (wait > 0) return { ok: false, retryAfter: wait };
+    // Held in the same turn as the check, so parallel lookups cannot overrun the budget.
+    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    let settled = false;
+    return {
+      ok: true,
+      settle: async (wrong) => {
+        if (settled) return;
+        settled = true;
+        try {
+          if (wrong) await this.#countWrong(key);
+        } finally {
+          // Released only once counted, so the point is never missing from both.
+          const left = (this.#inFlight.get(key) ?? 1) - 1;
+          if (left > 0) this.#inFlight.set(key, left);
+          else this.#inFlight.delete(key);
+        }
+      },
+    };
+  }
+
+  /** Count one wrong code from this address (what a settled wrong lookup does). */
+  async wrong(address: string): Promise<void> {
+    await this.#countWrong(addressKey(address));
+  }
+
+  #wait(key: string, mine: RateLimiterRes | null): number {
+    const used = mine?.consumedPoints ?? 0;
+    if (used + (this.#inFlight.get(key) ?? 0) < this.limits.perAddress) return 0;
+    // Full only with lookups still running: those end within milliseconds.
+    if (!mine || used < this.limits.perAddress) return 1;
+    return Math.max(1, Math.ceil(mine.msBeforeNext / 1000));
+  }
+
+  /**
+   * A wrong code costs 1 while the server has seen at most `overall` wrong codes in the window,
+   * a tenth of an address budget up to twice that, and the whole budget beyond: many addresses
+   * guessing together are each stopped after ten guesses, then after one, while a venue's typos
+   * on a calm day cost what they always did. docs/operations.md has the odds each step gives.
+   */
+  async #countWrong(key: string): Promise<void> {
+    const { perAddress, overall } = this.limits;
+    const seen = (await counted(this.#overall.consume('all'))).consumedPoints;
+    const cost = seen <= overall ? 1 : seen <= 2 * overall ? Math.ceil(perAddress / 10) : perAddress;
+    await counted(this.#perAddress.consume(key, cost));
   }
 }

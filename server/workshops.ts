@@ -17,7 +17,7 @@ import type { Refusal } from '../shared/workshop/decision.ts';
 export type { Committed, Loaded, Written } from './lane.ts';
 import type { Loaded, Written } from './lane.ts';
 
-const newJoinCode = customAlphabet('0123456789', 6);
+const newJoinCode = customAlphabet('0123456789', 8); // 10^8: the guessing odds are in docs/operations.md
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Events kept in memory per workshop for catch-up; a client further behind gets a snapshot. */
 export const MAX_CATCH_UP = 500;

@@ -29,7 +29,7 @@ api('creating a workshop returns id, code, a secret key and the links', async ({
     goal: 'Prioriterade områden 2027',
     language: 'sv',
   });
-  assert.match(created.joinCode, /^\d{6}$/);
+  assert.match(created.joinCode, /^\d{8}$/);
   // nanoid(32) over a 64-symbol alphabet: 192 bits, above the 128 the issue asks for.
   assert.ok(created.facilitatorKey.length >= 22);
   assert.match(created.participantUrl, new RegExp(`/j/${created.joinCode}$`));
@@ -88,7 +88,7 @@ api('a join code leads to the workshop; unknown and closed codes say so', async 
   const ok = await fetch(`${srv.url}/api/join/${created.joinCode}`);
   assert.is(ok.status, 200);
   assert.equal(await ok.json(), { workshopId: created.id, title: 'Samråd', language: 'sv', retentionDays: null });
-  const spaced = await fetch(`${srv.url}/api/join/${created.joinCode.slice(0, 3)}%20${created.joinCode.slice(3)}`);
+  const spaced = await fetch(`${srv.url}/api/join/${created.joinCode.slice(0, 4)}%20${created.joinCode.slice(4)}`);
   assert.is(spaced.status, 200, 'a code typed with a space still works');
 
   const unknown = await fetch(`${srv.url}/api/join/000000`);
@@ -148,8 +148,8 @@ guessing('wrong codes are throttled per address with a clear message; right code
   const created = await createWorkshop(srv.url);
   const lookup = (code: string) => fetch(`${srv.url}/api/join/${code}`);
   for (let i = 0; i < 10; i++) assert.is((await lookup(created.joinCode)).status, 200, 'a hall joining is never throttled');
-  for (let i = 0; i < 3; i++) assert.is((await lookup(`99999${i}`)).status, 404);
-  const blocked = await lookup('999995');
+  for (let i = 0; i < 3; i++) assert.is((await lookup(`9999999${i}`)).status, 404);
+  const blocked = await lookup('99999995');
   assert.is(blocked.status, 429);
   assert.ok(Number(blocked.headers.get('retry-after')) > 0);
   const body = (await blocked.json()) as { error: string; message: string };
@@ -157,12 +157,6 @@ guessing('wrong codes are throttled per address with a clear message; right code
   assert.match(body.message, /För många försök/);
   assert.is((await lookup(created.joinCode)).status, 429, 'a guesser is stopped even when it hits');
   await srv.close();
-});
-
-guessing('the overall limit holds across addresses', async () => {
-  const limiter = new CodeGuessLimiter({ perAddress: 100, overall: 5, duration: 60 });
-  for (let i = 0; i < 5; i++) await limiter.miss(`10.0.0.${i}`);
-  assert.ok((await limiter.blockedFor('10.0.0.200')) > 0);
 });
 
 guessing.run();

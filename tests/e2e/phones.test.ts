@@ -55,6 +55,7 @@ interface Ctx {
   facilitator: Page;
   phoneContexts: BrowserContext[];
   phones: Page[];
+  /** The join code as the invite panel shows it ("1234 5678"). */
   joinCode: string;
   /** A socket.io facilitator client that folds the state, with the key the UI was given. */
   watcher: TestClient;
@@ -140,7 +141,7 @@ story('the facilitator creates the workshop on the laptop', async (ctx) => {
   await page.getByTestId('create-submit').click();
   await page.waitForURL(/\/f\/[A-Za-z0-9_-]+#.+/);
   await page.waitForFunction(
-    () => /^\d{6}$/.test(document.querySelector('[data-testid="join-code-display"]')?.textContent?.trim() ?? ''),
+    () => /^\d{4} \d{4}$/.test(document.querySelector('[data-testid="join-code-display"]')?.textContent?.trim() ?? ''),
   );
   ctx.joinCode = (await page.getByTestId('join-code-display').textContent())!.trim();
   await board(page).getByRole('heading', { name: 'Styrkor' }).waitFor();
@@ -159,7 +160,7 @@ story('three participants join on their phones with the code', async (ctx) => {
     await page.goto(`${ctx.srv.url}/`);
     await page.getByTestId('join-code').fill(ctx.joinCode);
     await page.getByTestId('join-code').press('Enter');
-    await page.waitForURL(new RegExp(`/j/${ctx.joinCode}$`));
+    await page.waitForURL(new RegExp(`/j/${ctx.joinCode.replace(' ', '')}$`));
     await fillJoinForm(page, who);
     await page.getByTestId('note-input').waitFor();
     await ctx.facilitator.getByTestId('participant').filter({ hasText: who.name }).waitFor();

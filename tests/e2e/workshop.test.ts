@@ -15,6 +15,7 @@ interface Ctx {
   phone: BrowserContext;
   facilitator: Page;
   participant: Page;
+  /** The join code as the invite panel shows it ("1234 5678"). */
   joinCode: string;
   /** Every URL any page asked for (HTTP and WebSocket). */
   requests: string[];
@@ -56,10 +57,10 @@ story('a facilitator creates a workshop and lands on its facilitator page', asyn
   await page.waitForURL(/\/f\/[A-Za-z0-9_-]+#.+/);
   const display = page.getByTestId('join-code-display');
   await page.waitForFunction(
-    () => /^\d{6}$/.test(document.querySelector('[data-testid="join-code-display"]')?.textContent?.trim() ?? ''),
+    () => /^\d{4} \d{4}$/.test(document.querySelector('[data-testid="join-code-display"]')?.textContent?.trim() ?? ''),
   );
   ctx.joinCode = (await display.textContent())!.trim();
-  assert.match(ctx.joinCode, /^\d{6}$/);
+  assert.match(ctx.joinCode, /^\d{4} \d{4}$/, 'eight digits, shown in two groups of four');
   // The LGS agenda starts with SWOT shown to everyone.
   await page.getByTestId('facilitator-board').getByRole('heading', { name: 'Styrkor' }).waitFor();
 });
@@ -67,9 +68,10 @@ story('a facilitator creates a workshop and lands on its facilitator page', asyn
 story('a participant on a phone joins with the code and posts a note', async (ctx) => {
   const page = ctx.participant;
   await page.goto(`${ctx.srv.url}/`);
+  // Typed as the screen shows it, space and all.
   await page.getByTestId('join-code').fill(ctx.joinCode);
   await page.getByTestId('join-code').press('Enter');
-  await page.waitForURL(new RegExp(`/j/${ctx.joinCode}$`));
+  await page.waitForURL(new RegExp(`/j/${ctx.joinCode.replace(' ', '')}$`));
   await fillJoinForm(page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
 
   await page.getByTestId('note-input').fill('Bra samverkan mellan kommun och region');

@@ -3,7 +3,10 @@ import type { CreatedWorkshop, EmbeddedJoinInfo, JoinInfo, Links } from '../../.
 import type { CreateWorkshop } from '../../../shared/schema.ts';
 import type { ErrorCode } from '../../../shared/workshop/model.ts';
 
-export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode | 'network'; message: string };
+export type Result<T> =
+  | { ok: true; data: T }
+  /** `retryAfter`: seconds, from a 429's Retry-After. */
+  | { ok: false; error: ErrorCode | 'network'; message: string; retryAfter?: number };
 
 async function request<T>(path: string, init?: RequestInit): Promise<Result<T>> {
   let res: Response;
@@ -14,7 +17,8 @@ async function request<T>(path: string, init?: RequestInit): Promise<Result<T>> 
   }
   const body = (await res.json().catch(() => null)) as (T & { error?: ErrorCode; message?: string }) | null;
   if (res.ok && body) return { ok: true, data: body };
-  return { ok: false, error: body?.error ?? 'internal', message: body?.message ?? res.statusText };
+  const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  return { ok: false, error: body?.error ?? 'internal', message: body?.message ?? res.statusText, ...(retryAfter && { retryAfter }) };
 }
 
 type Failure = Extract<Result<never>, { ok: false }>;
