@@ -4,7 +4,7 @@
 // survives a process crash and a power cut alike (NORMAL in WAL mode may lose the last commits
 // on power loss). See docs/operations.md.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fold } from '../../shared/workshop/apply.ts';
 import type { Sequenced, WorkshopEvent } from '../../shared/workshop/events.ts';
@@ -59,10 +59,46 @@ const toRecord = (row: RecordRow): WorkshopRecord => ({
   createdAt: row.created_at,
 });
 
+/**
+ * The data folder and its files are the owner's alone: they hold who wrote what (anonymous
+ * notes too) and how each person voted. Set here, whatever the process's umask.
+ */
+const FOLDER_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/** Give `path`, if it is there, exactly `mode`; say so when it was open to others (from before). */
+function restrict(path: string, mode: number): void {
+  // A WAL can vanish meanwhile: the last connection of a store being closed deletes it.
+  const was = (statSync(path, { throwIfNoEntry: false })?.mode ?? mode) & 0o777;
+  if (was === mode) return;
+  try {
+    chmodSync(path, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    // Another user's folder: the server still runs, and the operator is told what to fix.
+    console.error(`${path} is ${was.toString(8)} and cannot be made ${mode.toString(8)}: ${(err as Error).message}`);
+    return;
+  }
+  if (was & 0o077) console.log(`${path} was open to others (${was.toString(8)}): now ${mode.toString(8)}, owner only`);
+}
+
+/**
+ * The folder 0700 and the database file 0600, made so before SQLite writes a byte. SQLite gives
+ * the -wal, -shm and -journal files it creates the database file's mode; ones left from an
+ * earlier run are tightened here too.
+ */
+function ownerOnly(dataDir: string, file: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: FOLDER_MODE });
+  restrict(dataDir, FOLDER_MODE);
+  const path = join(dataDir, file);
+  closeSync(openSync(path, 'a', FILE_MODE)); // made if missing, never truncated
+  for (const name of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) restrict(name, FILE_MODE);
+  return path;
+}
+
 /** Open the database file, creating the folder and tables on first use. */
 export function openDatabase(dataDir: string, file: string): Database.Database {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, file));
+  const db = new Database(ownerOnly(dataDir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
