@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** DATABASE_URL: PostgreSQL instead of the SQLite file in dataDir (several servers may share it). */
+  databaseUrl: string | null;
   /** Base of join links and QR codes, e.g. https://verkstad.region.se. */
   publicUrl: string | null;
   /** Express `trust proxy`: set behind a reverse proxy so each phone's own address is seen. */
@@ -42,6 +44,15 @@ function readOrigins(value: string | undefined): string[] {
   });
 }
 
+/** DATABASE_URL: a postgres:// or postgresql:// URL; unset or empty keeps the embedded SQLite store. */
+function readDatabaseUrl(value: string | undefined): string | null {
+  const url = value?.trim();
+  if (!url) return null;
+  if (!/^postgres(ql)?:\/\//.test(url) || !URL.canParse(url))
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://verkstad@db.region.se/verkstad');
+  return url;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -57,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL),
     publicUrl,
     trustProxy: env.TRUST_PROXY?.trim() || false,
     allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),

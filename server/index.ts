@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { readConfig } from './config.ts';
 import { lanAddress } from './links.ts';
 import { createServer } from './server.ts';
+import { describeDatabase, PostgresStore } from './store/postgres.ts';
 import { SqliteStore } from './store/sqlite.ts';
 
 const config = readConfig();
-const store = new SqliteStore(config.dataDir);
+const store = config.databaseUrl ? await openPostgres(config.databaseUrl) : new SqliteStore(config.dataDir);
 const server = createServer({
   store,
   publicUrl: config.publicUrl,
@@ -18,7 +19,7 @@ const server = createServer({
 });
 const url = await server.listen(config.port, config.host);
 const lan = lanAddress();
-console.log(`Verkstad is running on ${url} (data in ${config.dataDir})`);
+console.log(`Verkstad is running on ${url} (data in ${config.databaseUrl ? describeDatabase(config.databaseUrl) : config.dataDir})`);
 console.log(
   config.retentionDays
     ? `Closed workshops are erased ${config.retentionDays} days after closing (RETENTION_DAYS)`
@@ -26,6 +27,16 @@ console.log(
 );
 if (config.publicUrl) console.log(`Join links use ${config.publicUrl}`);
 else if (lan) console.log(`Phones on the same network reach it at http://${lan}:${config.port}`);
+
+/** The store of DATABASE_URL, or the reason it cannot be used and an exit: never a half-started server. */
+async function openPostgres(databaseUrl: string) {
+  try {
+    return await PostgresStore.open(databaseUrl);
+  } catch (err) {
+    console.error(`Cannot use ${describeDatabase(databaseUrl)} (DATABASE_URL): ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

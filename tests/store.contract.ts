@@ -38,10 +38,10 @@ export async function rejects(promise: Promise<unknown>, check: (err: unknown) =
   assert.ok(check((outcome as { err: unknown }).err), `rejected with ${String((outcome as { err: unknown }).err)}`);
 }
 
-export function storeContract(name: string, makeStore: () => EventStore) {
+export function storeContract(name: string, makeStore: () => EventStore | Promise<EventStore>) {
   const it = suite<{ store: EventStore }>(`${name} store contract`, { store: null! });
-  it.before.each((ctx) => {
-    ctx.store = makeStore();
+  it.before.each(async (ctx) => {
+    ctx.store = await makeStore();
   });
   it.after.each(async (ctx) => {
     await ctx.store.close();
