@@ -17,12 +17,23 @@ type Row = {
 const FIELDS: Array<keyof Row> = ['activity', 'room', 'column', 'theme', 'text', 'author', 'votes', 'rating', 'who', 'when'];
 
 /**
- * A cell a spreadsheet will take as text: one starting with = + - @ (or a tab or CR, which
- * some spreadsheets strip before looking) gets a leading apostrophe, so it is never a formula.
+ * Where a spreadsheet may start a field in a cell's text: its start, and after every `;`, tab
+ * and line break. Our cells are quoted wherever they hold a separator, so a spreadsheet that
+ * splits on commas reads each whole; but Swedish Excel splits a .csv on `;`, and there a quote
+ * in the middle of its field opens nothing: `a,"x;=1+1"` is `a,"x` and `=1+1`. Quotes and
+ * spaces at a field's start are skipped (`""=1` is an empty quoted string and then `=1`).
+ */
+const FIELD_START = /(?<=^|[;\t\r\n])[ "]*(?=[=+\-@\t\r])/g;
+
+/**
+ * A cell a spreadsheet will take as text, however it splits the line: wherever a field could
+ * start with = + - @ (or a tab or CR, which some spreadsheets strip before looking), an
+ * apostrophe goes first, so it is never a formula. A cell with a comma, `;`, tab, quote or line
+ * break is quoted.
  */
 export function cell(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = value.replace(FIELD_START, "$&'");
+  return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const blank = { room: '', theme: '', author: '', votes: '', rating: '', who: '', when: '' };
