@@ -79,10 +79,13 @@ test('voted-on notes are the ranking, not also the board; the evaluation has its
   s.must(ida, { type: 'note.add', noteId: 'note-e00002', activityId: 'evaluation-1', columnId: 'comments', text: 'Ok', rating: 4 });
   const o = outline(s.state, { includeNames: true });
   const ideas = o.sections[1];
-  assert.equal(ideas.ranking!.map((r) => [r.rank, r.text, r.votes, r.share, r.byKind.map((k) => k.votes)]), [
-    [1, 'B', 2, '100%', [1, 1, 0, 0]],
-    [2, 'A', 0, '0%', [0, 0, 0, 0]],
+  // One voter each from kommun and region: too few for either kind's figures.
+  assert.equal(ideas.ranking!.map((r) => [r.rank, r.text, r.votes, r.share, r.byKind.map((k) => k.text)]), [
+    [1, 'B', 2, '100%', ['fewer than 3', 'fewer than 3', '0', '0']],
+    [2, 'A', 0, '0%', ['fewer than 3', 'fewer than 3', '0', '0']],
   ]);
+  assert.equal(ideas.ranking![0].byKind.map((k) => k.votes), ['fewerThan3', 'fewerThan3', 0, 0]);
+  assert.match(ideas.rankingNote!, /^Fewer than 3: fewer than three people/);
   assert.equal(ideas.board.columns.flatMap((c) => c.notes), []);
   assert.is(o.sections[2].rating, '4.5 of 5 (2 answers)');
   assert.is(o.labels.nextSteps, 'To do before the next meeting');

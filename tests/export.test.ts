@@ -191,14 +191,14 @@ exp('the ranking: most dots first, with counts, share and dots by kind of organi
   const table = md.split('### Resultat\n\n')[1].split('\n\n')[0].split('\n').slice(2);
   const cells = table.map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
   const bare = (text: string) => text.replace(/ L\d\dL$/, '');
-  assert.equal(cells.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), String(r.kommun), String(r.region)]));
+  assert.equal(cells.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), r.kommun, r.region]));
   assert.equal(cells.map((c) => c[3].replace(/\s/g, ' ')), ['38 %', '31 %', '23 %', '8 %']);
   const csv = parseCsv(ctx.files.csv.toString('utf8')).filter((r) => r[0].startsWith('4. '));
   assert.equal(csv.map((r) => [bare(r[4]), r[6]]), ranking.map((r) => [r.text, String(r.votes)]));
   const docx = docxParagraphs(ctx.files.docx).map((p) => p.text);
   const start = docx.indexOf('Resultat') + 9; // the heading, then eight header cells
   const rows = ranking.map((_, i) => docx.slice(start + 8 * i, start + 8 * i + 6));
-  assert.equal(rows.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), String(r.kommun), String(r.region)]));
+  assert.equal(rows.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), r.kommun, r.region]));
 });
 
 exp('hostile notes come out as inert text in every format', (ctx) => {

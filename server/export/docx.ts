@@ -65,10 +65,11 @@ function table(head: string[], rows: string[][]): Table {
   });
 }
 
-function ranking(rows: RankingRow[], labels: Labels): Block[] {
+function ranking(rows: RankingRow[], note: string | null, labels: Labels): Block[] {
   const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
-  const body = rows.map((r) => [String(r.rank), oneLine(r.text), String(r.votes), r.share, ...r.byKind.map((k) => String(k.votes))]);
-  return [heading(3, labels.results), table([labels.rank, labels.option, labels.votes, labels.share, ...kinds], body)];
+  const body = rows.map((r) => [String(r.rank), oneLine(r.text), String(r.votes), r.share, ...r.byKind.map((k) => k.text)]);
+  const out: Block[] = [heading(3, labels.results), table([labels.rank, labels.option, labels.votes, labels.share, ...kinds], body)];
+  return note ? [...out, para(runs(note, { italics: true }))] : out;
 }
 
 function room(r: RoomBlock, labels: Labels): Block[] {
@@ -86,7 +87,7 @@ function section(s: ActivitySection, labels: Labels): Block[] {
   const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
   if (s.rooms.length && plenary.length) out.push(heading(3, labels.plenary));
   out.push(...plenary, ...s.rooms.flatMap((r) => room(r, labels)));
-  if (s.ranking) out.push(...ranking(s.ranking, labels));
+  if (s.ranking) out.push(...ranking(s.ranking, s.rankingNote, labels));
   if (s.rating) out.push(fact(labels.averageRating, s.rating));
   if (s.summary.trim()) out.push(heading(3, labels.summary), para(runs(s.summary)));
   return out;

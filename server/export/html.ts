@@ -72,14 +72,15 @@ function room(r: RoomBlock, labels: Labels): string {
   return tag('section', title + facts + board(r.board, 4, labels), ` class="room"${data('room', r.id)}`);
 }
 
-function ranking(rows: RankingRow[], labels: Labels): string {
+function ranking(rows: RankingRow[], note: string | null, labels: Labels): string {
   const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
   const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds].map((h) => tag('th', esc(h), ' scope="col"'));
   const num = (v: string | number) => tag('td', esc(String(v)), ' class="n"');
   const body = rows.map((r) =>
-    tag('tr', [num(r.rank), tag('td', esc(oneLine(r.text))), num(r.votes), num(r.share), ...r.byKind.map((k) => num(k.votes))].join('')),
+    tag('tr', [num(r.rank), tag('td', esc(oneLine(r.text))), num(r.votes), num(r.share), ...r.byKind.map((k) => num(k.text))].join('')),
   );
-  return tag('h3', esc(labels.results)) + tag('table', tag('thead', tag('tr', head.join(''))) + tag('tbody', body.join('')), ' class="ranking"');
+  const table = tag('table', tag('thead', tag('tr', head.join(''))) + tag('tbody', body.join('')), ' class="ranking"');
+  return tag('h3', esc(labels.results)) + table + (note ? tag('p', esc(note), ' class="meta"') : '');
 }
 
 function section(s: ActivitySection, labels: Labels): string {
@@ -90,7 +91,7 @@ function section(s: ActivitySection, labels: Labels): string {
   const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
   if (s.rooms.length && plenary) out.push(tag('h3', esc(labels.plenary)));
   out.push(plenary, ...s.rooms.map((r) => room(r, labels)));
-  if (s.ranking) out.push(ranking(s.ranking, labels));
+  if (s.ranking) out.push(ranking(s.ranking, s.rankingNote, labels));
   if (s.rating) out.push(tag('p', `<strong>${esc(labels.averageRating)}:</strong> ${esc(s.rating)}`));
   if (s.summary.trim()) out.push(tag('h3', esc(labels.summary)) + tag('p', text(s.summary)));
   return tag('section', out.join('\n'), ` class="activity"${data('activity', s.id)}`);

@@ -43,12 +43,12 @@ function room(r: RoomBlock, labels: Labels): string[] {
   return [...out, ...board(r.board, 4, labels)];
 }
 
-function ranking(rows: RankingRow[], labels: Labels): string[] {
+function ranking(rows: RankingRow[], note: string | null, labels: Labels): string[] {
   const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
   const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds];
-  const body = rows.map((r) => [String(r.rank), line(r.text), String(r.votes), r.share, ...r.byKind.map((k) => String(k.votes))]);
+  const body = rows.map((r) => [String(r.rank), line(r.text), String(r.votes), r.share, ...r.byKind.map((k) => k.text)]);
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [heading(3, labels.results), '', row(head), row(head.map(() => '---')), ...body.map(row), ''];
+  return [heading(3, labels.results), '', row(head), row(head.map(() => '---')), ...body.map(row), '', ...(note ? [`*${md(note)}*`, ''] : [])];
 }
 
 function section(s: ActivitySection, labels: Labels): string[] {
@@ -59,7 +59,7 @@ function section(s: ActivitySection, labels: Labels): string[] {
   if (s.rooms.length && plenary.length) out.push(heading(3, labels.plenary), '');
   out.push(...plenary);
   for (const r of s.rooms) out.push(...room(r, labels));
-  if (s.ranking) out.push(...ranking(s.ranking, labels));
+  if (s.ranking) out.push(...ranking(s.ranking, s.rankingNote, labels));
   if (s.rating) out.push(`**${labels.averageRating}:** ${s.rating}`, '');
   if (s.summary.trim()) out.push(heading(3, labels.summary), '', paragraph(s.summary), '');
   return out;

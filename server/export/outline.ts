@@ -6,6 +6,7 @@ import {
   notesOf,
   type Activity,
   type ActivityKind,
+  type KindWithheld,
   type Language,
   type Note,
   type OrgKind,
@@ -50,7 +51,8 @@ export interface RankingRow {
   note: { column: string; room: string; theme: string; author: string | null } | null;
   votes: number;
   share: string;
-  byKind: Array<{ kind: OrgKind; label: string; votes: number }>;
+  /** Every kind, in ORG_KINDS order: its dots, or why they are not given (`tally`), and the cell's text. */
+  byKind: Array<{ kind: OrgKind; label: string; votes: number | KindWithheld; text: string }>;
 }
 
 export interface ActivitySection {
@@ -64,6 +66,8 @@ export interface ActivitySection {
   board: Board;
   rooms: RoomBlock[];
   ranking: RankingRow[] | null;
+  /** Under the ranking: what "färre än 3" and "redovisas inte" mean, when a kind's dots are not given. */
+  rankingNote: string | null;
   /** Evaluation: "4,2 av 5 (7 svar)", or null. */
   rating: string | null;
   summary: string;
@@ -208,8 +212,17 @@ function ranking(ctx: Context, activity: Activity): RankingRow[] | null {
     note: optionNote(ctx, activity, r.optionId, names),
     votes: r.total,
     share: percent(ctx.lang, r.share),
-    byKind: ORG_KINDS.map((kind) => ({ kind, label: translate(ctx.lang, `orgKind.${kind}`), votes: r.byKind[kind] })),
+    byKind: ORG_KINDS.map((kind) => ({ kind, label: translate(ctx.lang, `orgKind.${kind}`), votes: r.byKind[kind], text: kindText(ctx, r.byKind[kind]) })),
   }));
+}
+
+const kindText = ({ labels }: Context, votes: number | KindWithheld) =>
+  votes === 'fewerThan3' ? labels.kindFewer : votes === 'withheld' ? labels.kindWithheld : String(votes);
+
+function rankingNote({ labels }: Context, rows: RankingRow[] | null): string | null {
+  const shown = new Set(rows?.[0]?.byKind.map((k) => k.votes));
+  const notes = [shown.has('fewerThan3') ? labels.kindFewerNote : '', shown.has('withheld') ? labels.kindWithheldNote : ''];
+  return notes.filter(Boolean).join(' ') || null;
 }
 
 function optionNote(ctx: Context, activity: Activity, optionId: string, names: Naming): RankingRow['note'] {
@@ -253,6 +266,7 @@ function section(ctx: Context, activity: Activity, number: number): ActivitySect
       board: boardOf(activity, themes, notes.filter((n) => n.roomId === room.id), names, listed),
     })),
     ranking: rows,
+    rankingNote: rankingNote(ctx, rows),
     rating: rated
       ? translate(ctx.lang, 'export.ratingValue', { average: decimal(ctx.lang, rated.average), count: rated.count })
       : null,

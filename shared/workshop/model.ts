@@ -78,11 +78,20 @@ export interface Theme {
   name: string;
 }
 
+/**
+ * Why a kind's dots on an option are not shown: 'fewerThan3' when only one or two of that kind
+ * voted (their dots would be theirs alone); 'withheld' for the smallest kind with three or more
+ * when the kinds with fewer held only one or two voters together (else the total less the
+ * kinds shown would give theirs away).
+ */
+export type KindWithheld = 'fewerThan3' | 'withheld';
+
 /** One option's result: dots in all and by organisation kind. */
 export interface OptionResult {
   optionId: string;
   total: number;
-  byKind: Record<OrgKind, number>;
+  /** Dots by the voters' kind; the same kinds are withheld on every option of an activity. */
+  byKind: Record<OrgKind, number | KindWithheld>;
   /** 1 for the most dots; options with equal dots share a rank. */
   rank: number;
   /** Of all dots cast in the activity, 0–1. */

@@ -223,6 +223,11 @@ story('the facilitator closes the vote and reveals; the projector shows the rank
   assert.equal(await ranking(ctx.projector), RANKING, 'the projector shows the ranking in order');
   assert.is(await ctx.projector.getByTestId('results').getByTestId('result-tie').filter({ hasText: 'Delad plats' }).count(), 2, 'the tie is shown as a tie');
   assert.ok(await ctx.projector.getByTestId('kind-breakdown').count(), 'with a breakdown by organisation kind');
+  // One voter of each kind: too few for any kind's dots to be shown, Cecilia's above all.
+  const kinds = ctx.projector.getByTestId('kind-breakdown').first();
+  assert.equal((await kinds.getByTestId('kind-withheld').allTextContents()).map((t) => t.trim()), ['färre än 3', 'färre än 3', 'färre än 3']);
+  assert.is(await kinds.locator('.n').count(), 0, 'no kind has a number');
+  await ctx.projector.getByTestId('kinds-withheld-hint').waitFor();
 });
 
 story('every phone shows the same ranking', async (ctx) => {

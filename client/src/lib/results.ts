@@ -16,12 +16,25 @@ export function dotsText(n: number): string {
   return n === 1 ? t('results.dotOne') : t('results.dots', { n });
 }
 
-/** All dots each organisation kind placed in the vote. */
-export function dotsByKind(results: OptionResult[]): Record<OrgKind, number> {
-  const sums = Object.fromEntries(ORG_KINDS.map((k) => [k, 0])) as Record<OrgKind, number>;
-  for (const r of results) for (const k of ORG_KINDS) sums[k] += r.byKind[k];
+type KindDots = OptionResult['byKind'];
+
+/**
+ * All dots each organisation kind placed in the vote, or why a kind's are not shown (the tally
+ * holds back the same kinds on every option).
+ */
+export function dotsByKind(results: OptionResult[]): KindDots {
+  const sums = Object.fromEntries(ORG_KINDS.map((k) => [k, 0])) as KindDots;
+  for (const r of results)
+    for (const k of ORG_KINDS) {
+      const dots = r.byKind[k];
+      const sum = sums[k];
+      sums[k] = typeof dots !== 'number' ? dots : typeof sum === 'number' ? sum + dots : sum;
+    }
   return sums;
 }
+
+/** The kinds that voted: those with dots, and those whose dots are held back. */
+export const kindsVoted = (totals: KindDots): OrgKind[] => ORG_KINDS.filter((k) => totals[k] !== 0);
 
 /** Whether an option shares its rank with another. */
 export function isTie(results: OptionResult[], result: OptionResult): boolean {
