@@ -207,7 +207,8 @@ export function deliveries(state: Workshop, event: WorkshopEvent): Delivery[] {
   const ref = noteRefOf(state, event);
   if (!ref) return [{ to: { kind: 'everyone' }, event }];
   // A hidden activity's notes go to their author alone (and the facilitators).
-  if (isHidden(state, ref)) return [facilitators, ...personal(ref.authorId, state, event)];
+  if (isHidden(state, ref))
+    return [facilitators, ...personal(ref.authorId, state, event.type === 'note.deleted' ? withoutAuthor(event) : event)];
   const inOpenRoom = !!openBreakoutOfRoom(state, ref.roomId);
   const crowd: Audience = inOpenRoom ? { kind: 'room', roomId: ref.roomId! } : { kind: 'public' };
   const author = ref.authorId;
