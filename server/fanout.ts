@@ -2,6 +2,8 @@
 // only what `view`/`viewEvent` allow it; breakout members also sit in their room's channel.
 // Every function here runs inside the workshop's lane (workshops.ts), on a state whose events
 // are all stored, so each socket's stream is in seq order and never shows what a crash undoes.
+// A server sends only to its own sockets (`io.local`): with several servers, events reach the
+// others' sockets through the store (cluster.ts), never through the Socket.IO adapter.
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.ts';
 import { PROTOCOL_VERSION } from '../shared/protocol.ts';
@@ -174,7 +176,7 @@ export function createFanout(io: Io, workshops: Workshops) {
         const text = JSON.stringify(next);
         if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
         lastProjection.set(workshopId, text);
-        io.to(channels.workshop(workshopId)).emit('projection', next);
+        io.local.to(channels.workshop(workshopId)).emit('projection', next);
       }).catch(() => {}); // the next change sends it
     }, PROJECTION_DELAY_MS);
     timer.unref();
@@ -193,7 +195,7 @@ export function createFanout(io: Io, workshops: Workshops) {
     const held = heldJoins.get(workshopId);
     if (!held?.events.length) return;
     clearTimeout(held.timer ?? undefined);
-    io.to(channels.workshop(workshopId)).emit('events', held.events);
+    io.local.to(channels.workshop(workshopId)).emit('events', held.events);
     heldJoins.set(workshopId, { events: [], timer: null, last: Date.now() });
   }
 
@@ -201,7 +203,7 @@ export function createFanout(io: Io, workshops: Workshops) {
     const held = heldJoins.get(workshopId) ?? { events: [], timer: null, last: 0 };
     const now = Date.now();
     if (!held.events.length && now - held.last >= JOIN_BATCH_MS) {
-      io.to(channels.workshop(workshopId)).emit('events', [joined]);
+      io.local.to(channels.workshop(workshopId)).emit('events', [joined]);
       heldJoins.set(workshopId, { events: [], timer: null, last: now });
       return;
     }
@@ -236,7 +238,7 @@ export function createFanout(io: Io, workshops: Workshops) {
           for (const socket of socketsIn(name)) snapshot(socket, workshop);
           continue;
         }
-        let target = io.to(name);
+        let target = io.local.to(name);
         const except = 'except' in delivery.to ? delivery.to.except : undefined;
         if (except) target = target.except(channels.participant(except));
         target.emit('events', [{ seq, event: delivery.event }]);
@@ -289,5 +291,5 @@ export function createFanout(io: Io, workshops: Workshops) {
     built.delete(workshopId);
   }
 
-  return { snapshot, enter, broadcast, catchUp, reconnect, forget };
+  return { snapshot, enter, broadcast, catchUp, reconnect, forget, socketsIn };
 }

@@ -1,5 +1,6 @@
 // Entry point: read the environment, open the store, serve. `npm start` runs this.
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { readConfig } from './config.ts';
 import { lanAddress } from './links.ts';
 import { createServer } from './server.ts';
@@ -8,7 +9,11 @@ import { SqliteStore } from './store/sqlite.ts';
 
 const config = readConfig();
 const store = config.databaseUrl ? await openPostgres(config.databaseUrl) : new SqliteStore(config.dataDir);
+// On PostgreSQL any number of servers may share the store: they talk through its database too.
+const clusterPool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'verkstad-cluster' }) : null;
+clusterPool?.on('error', (err) => console.error('cluster connection failed', err.message));
 const server = createServer({
+  ...(clusterPool && { cluster: { pool: clusterPool } }),
   store,
   publicUrl: config.publicUrl,
   trustProxy: config.trustProxy,
@@ -43,6 +48,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    server.close().finally(() => process.exit(0));
+    server
+      .close()
+      .then(() => clusterPool?.end())
+      .finally(() => process.exit(0));
   });
 }

@@ -8,7 +8,7 @@ import { applyInPlace } from '../shared/workshop/apply.ts';
 import type { Sequenced, WorkshopEvent } from '../shared/workshop/events.ts';
 import type { Refusal } from '../shared/workshop/decision.ts';
 import { deliveries, type Delivery } from '../shared/workshop/view.ts';
-import { DuplicateCommand, type AppendOptions, type EventStore, type OpenedWorkshop } from './store/store.ts';
+import { DuplicateCommand, SeqConflict, type AppendOptions, type EventStore, type OpenedWorkshop } from './store/store.ts';
 
 /** A workshop as its lane holds it: the opened workshop, kept up to date. */
 export type Loaded = OpenedWorkshop;
@@ -60,6 +60,8 @@ export class Lane {
   #running = false;
   #workshop: Loaded | undefined;
   #forgotten = false;
+  /** Writes decided again after another server wrote first, and how often. */
+  #redecided = new WeakMap<Write, number>();
   /** When a job last came (server clock), for dropping workshops nobody uses. */
   lastUsed = Date.now();
 
@@ -72,6 +74,12 @@ export class Lane {
       idle(): void;
       /** A run failed part-way: whoever was sent this workshop's stream must start over. */
       broken(): void;
+      /**
+       * Other servers write to this workshop's store too (set only then). Another server wrote
+       * first: the lane holds the workshop as stored again, and the sockets following it here
+       * are sent what they miss after `since` — before the writes are decided again on it.
+       */
+      caughtUp?(workshop: Loaded, since: number): void;
     },
   ) {}
 
@@ -128,6 +136,11 @@ export class Lane {
     return !!this.#workshop;
   }
 
+  /** The seq of the workshop held, undefined when none. */
+  get heldSeq(): number | undefined {
+    return this.#workshop?.state.seq;
+  }
+
   #push(job: Job) {
     this.lastUsed = Date.now();
     this.#jobs.push(job);
@@ -167,8 +180,9 @@ export class Lane {
           for (const write of run) answer(write, unreadable ? INTERNAL : NOT_FOUND, undefined);
           continue;
         }
+        const base = workshop.state.seq;
         const steps = this.#decide(workshop, run);
-        await this.#answer(workshop, steps);
+        await this.#answer(workshop, steps, base);
       }
     } finally {
       this.#running = false;
@@ -237,8 +251,43 @@ export class Lane {
     if (options.credential) workshop.tokens.set(options.credential.tokenHash, options.credential.participantId);
   }
 
+  /**
+   * With other servers on the store, an append refused because another server wrote first (or
+   * had stored the command already) is no failure: the writes before it are stored and
+   * answered; the lane reads the workshop again, the sockets here are sent what they miss from
+   * `base` on (the next job, before anything else), and the refused write and those after it
+   * are decided again on what is now stored. A duplicate is then found in the command ids read.
+   */
+  #otherServerFirst(err: Error, steps: Step[], failed: number, outcomes: PromiseSettledResult<number>[], base: number): boolean {
+    const caughtUp = this.hooks.caughtUp;
+    if (!caughtUp || !(err instanceof SeqConflict || err instanceof DuplicateCommand)) return false;
+    const again: Job[] = [];
+    for (const [i, step] of steps.entries()) {
+      if (i >= failed) {
+        const tries = (this.#redecided.get(step.write) ?? 0) + 1;
+        this.#redecided.set(step.write, tries);
+        if (tries <= MAX_REDECIDES) again.push({ kind: 'write', write: step.write });
+        else answer(step.write, INTERNAL, undefined);
+        continue;
+      }
+      const stored = step.append ? (outcomes[i] as PromiseFulfilledResult<number>).value : undefined;
+      answer(
+        step.write,
+        step.duplicateOf !== undefined
+          ? { ok: true, seq: step.duplicateOf, events: [], duplicate: true, value: undefined }
+          : stored !== undefined
+            ? { ok: true, seq: stored, events: [], duplicate: false, value: undefined }
+            : step.answer!,
+        undefined,
+      );
+    }
+    const resend: Job = { kind: 'read', run: (workshop) => workshop && caughtUp(workshop, base), fail: () => {} };
+    this.#jobs.unshift(resend, ...again);
+    return true;
+  }
+
   /** Once the appends are settled, answer each write in order. */
-  async #answer(workshop: Loaded, steps: Step[]) {
+  async #answer(workshop: Loaded, steps: Step[], base: number) {
     const outcomes = await Promise.allSettled(steps.map((s) => s.append ?? Promise.resolve(0)));
     const failed = outcomes.findIndex((o) => o.status === 'rejected');
     if (failed < 0) {
@@ -261,6 +310,7 @@ export class Lane {
     // From the failed one on, `internal`: clients send them again, and ids are checked again.
     this.#workshop = undefined;
     const err = (outcomes[failed] as PromiseRejectedResult).reason as Error;
+    if (this.#otherServerFirst(err, steps, failed, outcomes, base)) return;
     if (!(err instanceof DuplicateCommand)) console.error('append failed', this.id, err.message);
     for (const [i, step] of steps.entries()) {
       let result: Written | Refusal = INTERNAL;
@@ -276,6 +326,9 @@ export class Lane {
     this.hooks.broken();
   }
 }
+
+/** How often one write is decided again because another server wrote first, before `internal`. */
+const MAX_REDECIDES = 5;
 
 function answer(write: Write, result: Written | Refusal, workshop: Loaded | undefined) {
   try {

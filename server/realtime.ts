@@ -11,6 +11,7 @@ import { translate } from '../shared/i18n/index.ts';
 import type { ErrorCode, Language, Participant, Viewer } from '../shared/workshop/model.ts';
 import { channels, createFanout, type Io, type VSocket } from './fanout.ts';
 import { addressKey } from './addresses.ts';
+import type { Cluster, ClusterHooks } from './cluster.ts';
 import { createPresence } from './presence.ts';
 import { Quotas, type SocketKeys, type Wait } from './quotas.ts';
 import { Workshops, type Committed, type Loaded } from './workshops.ts';
@@ -79,16 +80,33 @@ function handshakeError(wording: Wording, lang: Language = 'sv'): Error {
 export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOptions = {}) {
   const { limits = DEFAULT_REALTIME_LIMITS, quotas = new Quotas(), addressOf = (socket) => socket.handshake.address, idleMs = IDLE_MS } = options;
   const fanout = createFanout(io, workshops);
-  const presence = createPresence(io);
+  /** The other servers on the same store, once attached (cluster.ts); null on a server of its own. */
+  let cluster: Cluster | null = null;
+  const presence = createPresence(io, { share: (workshopId, online) => cluster?.presence(workshopId, online) });
   /** Each workshop's language, for messages; learnt at handshake, so refusals need no lookup. */
   const languages = new Map<string, Language>();
-  // Deleted for good: everyone still connected is told and let go; nothing of it stays here.
-  workshops.onDeleted((workshopId, language) => {
+  /** Gone for good: everyone still connected here is told and let go; nothing of it stays here. */
+  function ended(workshopId: string, language: Language) {
     const everyone = channels.workshop(workshopId);
-    io.to(everyone).emit('ended', { error: 'deleted', message: translate(language, 'error.deleted') });
-    io.in(everyone).disconnectSockets(true);
+    io.local.to(everyone).emit('ended', { error: 'deleted', message: translate(language, 'error.deleted') });
+    io.local.in(everyone).disconnectSockets(true);
     fanout.forget(workshopId);
     languages.delete(workshopId);
+  }
+  // Deleted here: so it ends here, and on every other server (which also forgets what it holds).
+  workshops.onDeleted((workshopId, language) => {
+    ended(workshopId, language);
+    cluster?.deleted(workshopId);
+  });
+  // Events another server stored reach the sockets here as this server's own do.
+  workshops.onRefreshed((workshop, events) => broadcast(workshop, events, false));
+  // Another server wrote while this one did: the sockets here catch up as on a reconnect, in
+  // their channels as the workshop now has them.
+  workshops.onCaughtUp((workshop, since) => {
+    for (const socket of fanout.socketsIn(channels.workshop(workshop.state.id))) {
+      fanout.enter(socket, workshop);
+      fanout.catchUp(socket, workshop, since);
+    }
   });
   // A store failure part-way through a run: the server holds the workshop as stored again, and
   // everyone following it reconnects and catches up from `since`: nobody misses an
@@ -116,15 +134,17 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
     facilitator: new RateLimiterMemory({ points: 1, duration: SYNC_EVERY_S.facilitator }),
   };
 
-  function broadcast(workshop: Loaded, events: Committed[]) {
+  /** Send stored events to the sockets here; `ours`: this server stored them, the others hear of it. */
+  function broadcast(workshop: Loaded, events: Committed[], ours = true) {
     fanout.broadcast(workshop, events);
+    if (ours && events.length) cluster?.stored(workshop.state.id, events.at(-1)!.seq);
     for (const { event } of events) {
       if (event.type === 'workshop.updated' && event.info.language) languages.set(workshop.state.id, event.info.language);
       if (event.type !== 'participant.removed') continue;
       const room = channels.participant(event.participantId);
       const message = translate(workshop.state.language, 'error.removed');
-      io.to(room).emit('ended', { error: 'removed', message });
-      io.in(room).disconnectSockets(true);
+      io.local.to(room).emit('ended', { error: 'removed', message });
+      io.local.in(room).disconnectSockets(true);
     }
   }
 
@@ -162,8 +182,10 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
         }
         const request = parse(JoinRequest, input);
         if (!request.ok) throw invalid(request);
-        quotas.join(socket.data.quota.address).then((wait) => {
+        quotas.join(socket.data.quota.address).then(async (wait) => {
           if (wait) return fail({ error: 'rate_limited', detail: 'joins', retryAfter: wait });
+          // Joined before on another server: resumed, not joined twice.
+          if (workshops.shared) await workshops.participantIdForToken(workshopId, request.value.token).catch(() => undefined);
           workshops.join(workshopId, request.value, (result, workshop) => {
             if (!result.ok) return fail(result);
             if (!workshop) return fail({ error: 'internal' });
@@ -250,16 +272,24 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
     if (!auth.ok) return next(handshakeError({ error: 'invalid', detail: auth.detail, reason: auth.reason, max: auth.max }));
     const { protocol, workshopId, facilitatorKey, participantToken, since } = auth.value;
     if (protocol !== PROTOCOL_VERSION) return next(handshakeError({ error: 'protocol' }));
-    const outcome = await workshops
-      .read(workshopId, (workshop): Viewer | ErrorCode => {
+    const viewerOf = () =>
+      workshops.read(workshopId, (workshop): Viewer | ErrorCode => {
         languages.set(workshopId, workshop.state.language);
         if (facilitatorKey !== undefined)
           return Workshops.isFacilitatorKey(workshop, facilitatorKey) ? { role: 'facilitator' } : 'unauthorized';
         const participant = participantToken ? Workshops.participantForToken(workshop, participantToken) : undefined;
         if (participant?.removed) return 'removed';
         return participant ? { role: 'participant', participantId: participant.id } : { role: 'public' };
-      })
-      .catch(() => 'internal' as const);
+      });
+    // What other servers stored meanwhile comes first, so that catch-up starts from all of it.
+    if (workshops.shared) await workshops.refresh(workshopId).catch(() => {});
+    let outcome = await viewerOf().catch(() => 'internal' as const);
+    // A token unknown here may be a join on another server (a phone that moved after its server died).
+    if (workshops.shared && participantToken && typeof outcome === 'object' && outcome.role === 'public')
+      outcome = await workshops
+        .participantIdForToken(workshopId, participantToken)
+        .then((found) => (found ? viewerOf() : outcome))
+        .catch(() => 'internal' as const);
     if (outcome === undefined) return next(handshakeError({ error: 'not_found', detail: 'workshop' }));
     if (typeof outcome === 'string') return next(handshakeError({ error: outcome }, languages.get(workshopId)));
     const quota: SocketKeys = {
@@ -327,7 +357,24 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
   });
 
   return {
+    /** What the other servers' messages need from here (cluster.ts). */
+    clusterHooks: {
+      deleted: (workshopId: string) => {
+        workshops.forgetDeleted(workshopId);
+        ended(workshopId, languages.get(workshopId) ?? 'sv');
+      },
+      presence: presence.heard,
+      repeatPresence: presence.repeat,
+      followed,
+    } satisfies ClusterHooks,
+    /** From now on this server shares its workshops with the others on its store. */
+    joinCluster(attached: Cluster) {
+      cluster = attached;
+    },
     /** Stop the timers (the server is closing). */
-    stop: () => clearInterval(sweep),
+    stop: () => {
+      clearInterval(sweep);
+      cluster?.stop();
+    },
   };
 }

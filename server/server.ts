@@ -2,9 +2,11 @@
 // index.ts and by the tests, which start it on port 0 with a temp data folder.
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type pg from 'pg';
 import { Server } from 'socket.io';
 import { clientAddress } from './addresses.ts';
 import { createApp } from './app.ts';
+import { attachCluster } from './cluster.ts';
 import type { CodeGuessLimiter } from './limits.ts';
 import { originCheck } from './origins.ts';
 import { Quotas, type QuotaLimits } from './quotas.ts';
@@ -28,6 +30,11 @@ export interface ServerOptions {
   quotas?: Partial<QuotaLimits>;
   /** A workshop nobody follows leaves memory after this long unused (default 10 minutes). */
   idleMs?: number;
+  /**
+   * Several servers on one PostgreSQL store: the pool of its database, for the Socket.IO adapter
+   * between them (cluster.ts). The store must be that database's.
+   */
+  cluster?: { pool: pg.Pool };
 }
 
 /** Larger messages close the connection; smaller ones are still capped per role (realtime.ts). */
@@ -46,7 +53,7 @@ export interface VerkstadServer {
 
 export function createServer(options: ServerOptions): VerkstadServer {
   const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays, allowedOrigins } = options;
-  const workshops = new Workshops(store, { now, retentionDays });
+  const workshops = new Workshops(store, { now, retentionDays, shared: !!options.cluster });
   const quotas = new Quotas(options.quotas);
   // One check for the API's writes and the socket's handshake.
   const originAllowed = originCheck({ publicUrl, allowedOrigins });
@@ -90,7 +97,8 @@ export function createServer(options: ServerOptions): VerkstadServer {
     http,
     io,
     workshops,
-    listen(port, host) {
+    async listen(port, host) {
+      if (options.cluster) realtime.joinCluster(await attachCluster(io, workshops, options.cluster.pool, realtime.clusterHooks));
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, async () => {

@@ -5,7 +5,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { customAlphabet, nanoid } from 'nanoid';
 import type { Command, CreateWorkshop, JoinRequest } from '../shared/schema.ts';
 import { makeActivity, agendaFromTemplate } from '../shared/templates.ts';
-import { apply, fold } from '../shared/workshop/apply.ts';
+import { apply, applyInPlace, fold } from '../shared/workshop/apply.ts';
+import { deliveries } from '../shared/workshop/view.ts';
 import { decide } from '../shared/workshop/decide.ts';
 import { placeNewcomer } from '../shared/workshop/decideRooms.ts';
 import type { WorkshopEvent } from '../shared/workshop/events.ts';
@@ -15,7 +16,7 @@ import type { EventStore, OpenedWorkshop } from './store/store.ts';
 
 import type { Refusal } from '../shared/workshop/decision.ts';
 export type { Committed, Loaded, Written } from './lane.ts';
-import type { Loaded, Written } from './lane.ts';
+import type { Committed, Loaded, Written } from './lane.ts';
 
 const newJoinCode = customAlphabet('0123456789', 8); // 10^8: the guessing odds are in docs/operations.md
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,6 +30,12 @@ export interface WorkshopsOptions {
   retentionDays?: number | null;
   /** Events a workshop may hold before its participants' commands are refused (LIMITS.events). */
   maxEvents?: number;
+  /**
+   * Other servers write to the same store (several servers on one PostgreSQL): what this one
+   * holds may be behind, and is brought up to date by `refresh`; a token this one has not seen
+   * may be another server's join.
+   */
+  shared?: boolean;
 }
 
 export class Workshops {
@@ -36,6 +43,9 @@ export class Workshops {
   #deletedListeners: Array<(id: string, language: Workshop['language']) => void> = [];
   #brokenListeners: Array<(id: string) => void> = [];
   #evictedListeners: Array<(id: string) => void> = [];
+  #refreshedListeners: Array<(workshop: Loaded, events: Committed[]) => void> = [];
+  #caughtUpListeners: Array<(workshop: Loaded, since: number) => void> = [];
+  readonly shared: boolean;
   private readonly now: () => number;
   readonly retentionDays: number | null;
   readonly #maxEvents: number;
@@ -47,6 +57,7 @@ export class Workshops {
     this.now = options.now ?? Date.now;
     this.retentionDays = options.retentionDays ?? null;
     this.#maxEvents = options.maxEvents ?? LIMITS.events;
+    this.shared = options.shared ?? false;
   }
 
   #lane(id: string): Lane {
@@ -56,6 +67,7 @@ export class Workshops {
         // A lane that found nothing (an id anyone may make up) is not kept.
         idle: () => this.#lanes.get(id) === made && this.#lanes.delete(id),
         broken: () => this.#brokenListeners.forEach((listener) => listener(id)),
+        ...(this.shared && { caughtUp: (workshop, since) => this.#caughtUpListeners.forEach((listener) => listener(workshop, since)) }),
       });
       this.#lanes.set(id, (lane = made));
     }
@@ -246,6 +258,76 @@ export class Workshops {
       for (const listener of this.#evictedListeners) listener(id);
     }
     return evicted;
+  }
+
+  /**
+   * Bring a workshop held here up to date with what other servers stored: the events after
+   * its seq are read, folded, and handed to `onRefreshed` listeners with who receives each,
+   * judged on the state right after it, as for this server's own commands. In the lane, so
+   * they come between runs, in order. A workshop not held here is left alone: whoever needs
+   * it next reads it whole.
+   */
+  async refresh(id: string): Promise<void> {
+    const lane = this.#lanes.get(id);
+    if (!lane?.holds) return;
+    await lane.exclusive(async (workshop) => {
+      if (!workshop) return;
+      const missed = await this.store.load(id, workshop.state.seq);
+      if (!missed.length) return;
+      const committed: Committed[] = [];
+      for (const { seq, event } of missed) {
+        if (seq !== workshop.state.seq + 1) break; // never a gap: the next refresh reads on from here
+        workshop.state = applyInPlace(workshop.state, event, seq);
+        committed.push({ seq, event, deliveries: deliveries(workshop.state, event) });
+      }
+      workshop.recent.push(...committed);
+      if (workshop.recent.length > MAX_CATCH_UP * 2) workshop.recent.splice(0, workshop.recent.length - MAX_CATCH_UP);
+      for (const listener of this.#refreshedListeners) listener(workshop, committed);
+    });
+  }
+
+  onRefreshed(listener: (workshop: Loaded, events: Committed[]) => void): void {
+    this.#refreshedListeners.push(listener);
+  }
+
+  /**
+   * Another server wrote first while this one was writing: the workshop is held as stored
+   * again, and whoever follows it here must be sent what they miss after `since` (lane.ts).
+   */
+  onCaughtUp(listener: (workshop: Loaded, since: number) => void): void {
+    this.#caughtUpListeners.push(listener);
+  }
+
+  /** The seq of a workshop as held here, or undefined when it is not held. */
+  heldSeq(id: string): number | undefined {
+    return this.#lanes.get(id)?.heldSeq;
+  }
+
+  /** Ids of the workshops held here. */
+  heldIds(): string[] {
+    return [...this.#lanes].filter(([, lane]) => lane.holds).map(([id]) => id);
+  }
+
+  /**
+   * The participant a token belongs to. With other servers on the store, a token this server
+   * has not seen may be a join on another: the store is asked, and the workshop brought up to
+   * date so that it knows the participant.
+   */
+  async participantIdForToken(id: string, token: string): Promise<string | undefined> {
+    const hash = hashSecret(token);
+    const known = await this.read(id, ({ tokens }) => tokens.get(hash));
+    if (known || !this.shared) return known;
+    const stored = await this.store.participantForToken(id, hash);
+    if (!stored) return undefined;
+    await this.refresh(id);
+    await this.read(id, ({ tokens }) => tokens.set(hash, stored));
+    return stored;
+  }
+
+  /** Another server deleted this workshop: what is held of it here goes. */
+  forgetDeleted(id: string): void {
+    this.#lanes.get(id)?.forget();
+    this.#lanes.delete(id);
   }
 
   onEvicted(listener: (id: string) => void): void {

@@ -1,0 +1,144 @@
+// Two real servers on one PostgreSQL share workshops (issue #15): phones on A and on B see each
+// other's notes in the same order; a secret vote cast on A never reaches a participant on B; a
+// facilitator on B sees who is online on A; a participant removed on A is cut off on B; a
+// workshop deleted on A ends on B; a phone whose join was on A is known on B.
+import { nanoid } from 'nanoid';
+import pg from 'pg';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type VerkstadServer } from '../server/server.ts';
+import { PostgresStore } from '../server/store/postgres.ts';
+import { createWorkshop, facilitator, participant, TestClient, type Received } from './helpers/clients.ts';
+import { testDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+const found = await testDatabase();
+
+interface Node {
+  server: VerkstadServer;
+  pool: pg.Pool;
+  url: string;
+}
+
+async function startNode(db: TestDatabase): Promise<Node> {
+  const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  const server = createServer({ store: await PostgresStore.open(db.url), cluster: { pool }, quotas: { notesPerParticipant: 1000, commandsPerParticipant: 1000 } });
+  const url = await server.listen(0, '127.0.0.1');
+  return { server, pool, url };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if ('skipped' in found) {
+  console.log(`servers sharing workshops skipped: ${found.skipped}`);
+  const skipped = suite('servers share workshops');
+  skipped.skip(`two servers on one PostgreSQL (${found.skipped})`, () => {});
+  skipped.run();
+} else {
+  const db = found;
+  const share = suite<{ a: Node; b: Node; clients: TestClient[] }>('servers share workshops');
+  share.before(async (ctx) => {
+    ctx.a = await startNode(db);
+    ctx.b = await startNode(db);
+  });
+  share.before.each((ctx) => {
+    ctx.clients = [];
+  });
+  share.after.each((ctx) => ctx.clients.forEach((c) => c.close()));
+  share.after(async (ctx) => {
+    for (const node of [ctx.a, ctx.b]) {
+      await node.server.close();
+      await node.pool.end();
+    }
+    await db.drop();
+  });
+
+  const noteTexts = (c: TestClient) =>
+    Object.values(c.state!.notes)
+      .sort((x, y) => x.order - y.order)
+      .map((n) => n.text);
+
+  share('phones on A and B see each other’s notes, in one order', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'brainstorm' }] });
+    const onA = await participant(ctx.a.url, created.id, { name: 'Anna' });
+    const onB = await participant(ctx.b.url, created.id, { name: 'Bo' });
+    const facB = await facilitator(ctx.b.url, created);
+    ctx.clients.push(onA, onB, facB);
+    const activity = facB.state!.activities[0];
+    const post = (c: TestClient, text: string) =>
+      c.command({ type: 'note.add', noteId: nanoid(12), activityId: activity.id, columnId: activity.columns[0].id, text });
+    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 ? onB : onA, `Lapp ${i}`)));
+    assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.find((a) => !a.ok)));
+    for (const c of [onA, onB, facB]) await c.until((s) => Object.keys(s.notes).length === 20, 8000);
+    assert.equal(noteTexts(onA), noteTexts(onB));
+    assert.equal(noteTexts(facB), noteTexts(onA));
+    // Every socket's stream came in seq order, with no gap.
+    for (const c of [onA, onB]) {
+      const seqs = c.received.filter((r) => r.name === 'events').flatMap((r) => (r.payload as Array<{ seq: number }>).map((e) => e.seq));
+      assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]), `in order: ${seqs.join(',')}`);
+    }
+  });
+
+  share('a secret vote cast on A never reaches a participant on B; the facilitator on B sees who is online on A', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'prioritise', title: 'Vad ska vi prioritera?' }] });
+    const facB = await facilitator(ctx.b.url, created);
+    ctx.clients.push(facB);
+    const activity = facB.state!.activities[0];
+    const option = nanoid(12);
+    assert.ok((await facB.command({ type: 'note.add', noteId: option, activityId: activity.id, columnId: activity.columns[0].id, text: 'Nära vård' })).ok);
+    assert.ok((await facB.command({ type: 'voting.start', activityId: activity.id, dotsPerPerson: 3, maxPerOption: 3 })).ok);
+    const voter = await participant(ctx.a.url, created.id, { name: 'Vera' });
+    const watcher = await participant(ctx.b.url, created.id, { name: 'Wilma' });
+    ctx.clients.push(voter, watcher);
+    // Presence: the facilitator on B hears of Vera, who is on A.
+    const start = Date.now();
+    while (!(facB.received.filter((r) => r.name === 'presence').at(-1)?.payload as { online: string[] } | undefined)?.online.includes(voter.participant!.id)) {
+      assert.ok(Date.now() - start < 5000, 'presence from A reached the facilitator on B');
+      await sleep(20);
+    }
+    await watcher.until((s) => !!s.activities[0].voting);
+    assert.ok((await voter.command({ type: 'vote.cast', activityId: activity.id, optionId: option, delta: 1 })).ok);
+    await facB.until((s) => (s.ballots[activity.id]?.[voter.participant!.id]?.[option] ?? 0) === 1, 5000);
+    // A marker after the vote: once Wilma has it, she has had every event before it.
+    assert.ok((await facB.command({ type: 'note.add', noteId: nanoid(12), activityId: activity.id, columnId: activity.columns[0].id, text: 'Markör' })).ok);
+    await watcher.until((s) => Object.values(s.notes).some((n) => n.text === 'Markör'), 5000);
+    const raw = JSON.stringify(watcher.received satisfies Received[]);
+    assert.not.ok(raw.includes('vote.cast'), 'no vote.cast on the watcher’s socket');
+    assert.equal(watcher.state!.ballots[activity.id] ?? {}, {});
+  });
+
+  share('a participant removed on A is cut off on B, and a phone whose join was on A is known on B', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'brainstorm' }] });
+    const facA = await facilitator(ctx.a.url, created);
+    const joinedOnA = await participant(ctx.a.url, created.id, { name: 'Karin' });
+    ctx.clients.push(facA, joinedOnA);
+    // Her server went away: the phone comes back through B with its token and is Karin there.
+    joinedOnA.close();
+    const onB = new TestClient(ctx.b.url, { workshopId: created.id, participantToken: joinedOnA.auth.participantToken });
+    ctx.clients.push(onB);
+    await onB.connected();
+    const you = onB.received.find((r) => r.name === 'snapshot')!.payload as { you: { participantId: string | null } };
+    assert.is(you.you.participantId, joinedOnA.participant!.id);
+    const ended = new Promise<{ error: string }>((resolve) => onB.socket.once('ended', resolve));
+    assert.ok((await facA.command({ type: 'participant.remove', participantId: joinedOnA.participant!.id })).ok);
+    const why = await Promise.race([ended, sleep(5000).then(() => ({ error: 'timed out' }))]);
+    assert.is(why.error, 'removed');
+  });
+
+  share('a workshop deleted on A ends on B', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { title: 'Att radera' });
+    const onB = await participant(ctx.b.url, created.id, { name: 'Bo' });
+    ctx.clients.push(onB);
+    const ended = new Promise<{ error: string }>((resolve) => onB.socket.once('ended', resolve));
+    const res = await fetch(`${ctx.a.url}/api/workshops/${created.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${created.facilitatorKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ confirmTitle: 'Att radera' }),
+    });
+    assert.is(res.status, 204);
+    const why = await Promise.race([ended, sleep(5000).then(() => ({ error: 'timed out' }))]);
+    assert.is(why.error, 'deleted');
+    assert.is(ctx.b.server.workshops.heldSeq(created.id), undefined);
+  });
+
+  share.run();
+}
