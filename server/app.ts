@@ -146,6 +146,8 @@ export function createApp(options: AppOptions) {
       fail(res, { error: 'unauthorized' });
       return null;
     }
+    // With other servers on the store, what they stored since comes first: the minutes are whole.
+    if (workshops.shared) await workshops.refresh(String(req.params.id)).catch(() => {});
     const found = await workshops.read(String(req.params.id), (workshop) => ({
       taken: Workshops.isFacilitatorKey(workshop, key) ? { value: take(workshop.state) } : null,
       language: workshop.state.language,
