@@ -209,8 +209,8 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
             if (workshop) broadcast(workshop, result.events);
           });
         if (viewer.role === 'facilitator') return run();
-        // Every command of a participant waits the same one turn here, so a socket's commands
-        // still reach the lane in the order they were sent.
+        // A participant's checks resolve in the order they were asked (quotas.ts), so a socket's
+        // commands still reach the lane in the order they were sent.
         quotas.command(workshopId, viewer.participantId, command.value.type === 'note.add').then(({ wait, detail }) =>
           wait ? fail({ error: 'rate_limited', detail, retryAfter: wait }) : run(),
         );

@@ -7,7 +7,7 @@ import { Server } from 'socket.io';
 import { clientAddress } from './addresses.ts';
 import { createApp } from './app.ts';
 import { attachCluster } from './cluster.ts';
-import type { CodeGuessLimiter } from './limits.ts';
+import { CodeGuessLimiter } from './limits.ts';
 import { originCheck } from './origins.ts';
 import { Quotas, type QuotaLimits } from './quotas.ts';
 import { attachRealtime, type Io, type RealtimeLimits } from './realtime.ts';
@@ -52,9 +52,12 @@ export interface VerkstadServer {
 }
 
 export function createServer(options: ServerOptions): VerkstadServer {
-  const { store, publicUrl = null, clientDir, now, codeGuesses, realtimeLimits, trustProxy, retentionDays, allowedOrigins } = options;
+  const { store, publicUrl = null, clientDir, now, realtimeLimits, trustProxy, retentionDays, allowedOrigins, cluster } = options;
   const workshops = new Workshops(store, { now, retentionDays, shared: !!options.cluster });
-  const quotas = new Quotas(options.quotas);
+  // With several servers the limits are counted once for all of them, in their database.
+  const shared = cluster && { pool: cluster.pool };
+  const quotas = new Quotas(options.quotas, shared);
+  const codeGuesses = options.codeGuesses ?? new CodeGuessLimiter(undefined, shared);
   // One check for the API's writes and the socket's handshake.
   const originAllowed = originCheck({ publicUrl, allowedOrigins });
   const app = createApp({ workshops, publicUrl, clientDir, codeGuesses, trustProxy, originAllowed, quotas });
@@ -98,7 +101,8 @@ export function createServer(options: ServerOptions): VerkstadServer {
     io,
     workshops,
     async listen(port, host) {
-      if (options.cluster) realtime.joinCluster(await attachCluster(io, workshops, options.cluster.pool, realtime.clusterHooks));
+      await Promise.all([quotas.ready(), codeGuesses.ready()]);
+      if (cluster) realtime.joinCluster(await attachCluster(io, workshops, cluster.pool, realtime.clusterHooks));
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, async () => {
