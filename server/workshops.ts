@@ -272,8 +272,14 @@ export class Workshops {
     if (!lane?.holds) return;
     await lane.exclusive(async (workshop) => {
       if (!workshop) return;
-      const missed = await this.store.load(id, workshop.state.seq);
-      if (!missed.length) return;
+      const from = workshop.state.seq;
+      const [missed, commands] = await Promise.all([this.store.load(id, from), this.store.commandsAfter?.(id, from) ?? []]);
+      const learnCommands = () => {
+        // Commands another server ran: resent here (its phones moved), they are answered, not run
+        // again. Only those whose events are folded here: an ack never runs ahead of its events.
+        for (const [commandId, seq] of commands) if (seq <= workshop.state.seq) workshop.commands.set(commandId, seq);
+      };
+      if (!missed.length) return learnCommands();
       const committed: Committed[] = [];
       for (const { seq, event } of missed) {
         if (seq !== workshop.state.seq + 1) break; // never a gap: the next refresh reads on from here
@@ -282,6 +288,7 @@ export class Workshops {
       }
       workshop.recent.push(...committed);
       if (workshop.recent.length > MAX_CATCH_UP * 2) workshop.recent.splice(0, workshop.recent.length - MAX_CATCH_UP);
+      learnCommands();
       for (const listener of this.#refreshedListeners) listener(workshop, committed);
     });
   }

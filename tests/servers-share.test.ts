@@ -71,6 +71,14 @@ if ('skipped' in found) {
     for (const c of [onA, onB, facB]) await c.until((s) => Object.keys(s.notes).length === 20, 8000);
     assert.equal(noteTexts(onA), noteTexts(onB));
     assert.equal(noteTexts(facB), noteTexts(onA));
+    // A command run on A and sent again on B (a phone whose server died) is answered with its
+    // first seq on B, not run again.
+    const command = { type: 'note.add', noteId: nanoid(12), activityId: activity.id, columnId: activity.columns[0].id, text: 'En gång' };
+    const id = nanoid();
+    const first = await onA.command(command, id);
+    await onB.until((s) => Object.values(s.notes).some((n) => n.text === 'En gång'), 5000);
+    const again = await onB.command(command, id);
+    assert.equal(again, first);
     // Every socket's stream came in seq order, with no gap.
     for (const c of [onA, onB]) {
       const seqs = c.received.filter((r) => r.name === 'events').flatMap((r) => (r.payload as Array<{ seq: number }>).map((e) => e.seq));

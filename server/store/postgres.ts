@@ -215,6 +215,14 @@ export class PostgresStore implements EventStore {
     return rows[0]?.seq;
   }
 
+  async commandsAfter(workshopId: string, seq: number): Promise<Array<[string, number]>> {
+    const { rows } = await this.#pool.query<{ command_id: string; seq: number }>(
+      'SELECT command_id, seq FROM commands WHERE workshop_id = $1 AND seq >= $2',
+      [workshopId, seq],
+    );
+    return rows.map((row) => [row.command_id, row.seq]);
+  }
+
   async participantForToken(workshopId: string, tokenHash: string): Promise<string | undefined> {
     const { rows } = await this.#pool.query<{ participant_id: string }>(
       'SELECT participant_id FROM credentials WHERE workshop_id = $1 AND token_hash = $2',

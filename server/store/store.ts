@@ -78,6 +78,11 @@ export interface EventStore {
    * chains on failed), with DuplicateCommand when the command id is recorded already.
    */
   append(workshopId: string, expectedSeq: number, events: WorkshopEvent[], options?: AppendOptions): Promise<number>;
+  /**
+   * Command ids recorded at or after `seq`, with their seqs: what a server holding the workshop
+   * learns of the commands other servers ran (only a store several servers share has it).
+   */
+  commandsAfter?(workshopId: string, seq: number): Promise<Array<[string, number]>>;
   /** The seq recorded for a command already applied, if any. */
   commandSeq(workshopId: string, commandId: string): Promise<number | undefined>;
   participantForToken(workshopId: string, tokenHash: string): Promise<string | undefined>;
