@@ -41,6 +41,31 @@ type Message =
   | { kind: 'deleted'; workshopId: string }
   | { kind: 'presence'; server: string; workshopId: string; online: string[] };
 
+/**
+ * Every connection of the pool gets an 'error' listener, from its first: the adapter's LISTEN
+ * connection has none of its own, so a connection PostgreSQL ends (a restart,
+ * pg_terminate_backend) would end the process. With one, the adapter sees the connection end
+ * and makes another; a hint meanwhile is lost, which the poll makes good. Call it before the
+ * pool is first used.
+ */
+export function guardPool(pool: pg.Pool): void {
+  const lost = (err: Error) => console.error('cluster connection lost:', err.message);
+  pool.on('connect', (client) => {
+    client.on('error', lost);
+    // The adapter drops a LISTEN connection that ended without giving it back, and the pool
+    // would wait for it for ever when it ends (a server that never stops). Given back here;
+    // one given back already is refused by pg, which is all right.
+    client.on('end', () => {
+      try {
+        (client as pg.PoolClient).release(true);
+      } catch {
+        // released already
+      }
+    });
+  });
+  pool.on('error', lost);
+}
+
 /** The adapter on the pool's database, and the hints, polls and messages between servers. */
 export async function attachCluster(io: Io, workshops: Workshops, pool: pg.Pool, hooks: ClusterHooks) {
   await pool.query(ATTACHMENTS);

@@ -11,7 +11,6 @@ const config = readConfig();
 const store = config.databaseUrl ? await openPostgres(config.databaseUrl) : new SqliteStore(config.dataDir);
 // On PostgreSQL any number of servers may share the store: they talk through its database too.
 const clusterPool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'verkstad-cluster' }) : null;
-clusterPool?.on('error', (err) => console.error('cluster connection failed', err.message));
 const server = createServer({
   ...(clusterPool && { cluster: { pool: clusterPool } }),
   store,
@@ -50,7 +49,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     server
       .close()
-      .then(() => clusterPool?.end())
+      // Not waited for longer than a moment: a connection the database dropped must not keep the server up.
+      .then(() => Promise.race([clusterPool?.end(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]))
       .finally(() => process.exit(0));
   });
 }

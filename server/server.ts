@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { Server } from 'socket.io';
 import { clientAddress } from './addresses.ts';
 import { createApp } from './app.ts';
-import { attachCluster } from './cluster.ts';
+import { attachCluster, guardPool } from './cluster.ts';
 import { CodeGuessLimiter } from './limits.ts';
 import { originCheck } from './origins.ts';
 import { Quotas, type QuotaLimits } from './quotas.ts';
@@ -54,6 +54,7 @@ export interface VerkstadServer {
 export function createServer(options: ServerOptions): VerkstadServer {
   const { store, publicUrl = null, clientDir, now, realtimeLimits, trustProxy, retentionDays, allowedOrigins, cluster } = options;
   const workshops = new Workshops(store, { now, retentionDays, shared: !!options.cluster });
+  if (cluster) guardPool(cluster.pool);
   // With several servers the limits are counted once for all of them, in their database.
   const shared = cluster && { pool: cluster.pool };
   const quotas = new Quotas(options.quotas, shared);

@@ -148,5 +148,25 @@ if ('skipped' in found) {
     assert.is(ctx.b.server.workshops.heldSeq(created.id), undefined);
   });
 
+  share('the database ending every connection ends no server, and sharing goes on', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'brainstorm' }] });
+    const onA = await participant(ctx.a.url, created.id, { name: 'Anna' });
+    const onB = await participant(ctx.b.url, created.id, { name: 'Bo' });
+    ctx.clients.push(onA, onB);
+    const activity = onA.state!.activities[0];
+    await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    await sleep(300);
+    // The note may need a retry while the store's connections are made again, as the web client does.
+    const command = { type: 'note.add', noteId: nanoid(12), activityId: activity.id, columnId: activity.columns[0].id, text: 'Efter avbrottet' };
+    const id = nanoid();
+    let ack = await onA.command(command, id);
+    for (let i = 0; i < 10 && !ack.ok; i++) {
+      await sleep(500);
+      ack = await onA.command(command, id);
+    }
+    assert.ok(ack.ok, JSON.stringify(ack));
+    await onB.until((s) => Object.values(s.notes).some((n) => n.text === 'Efter avbrottet'), 8000);
+  });
+
   share.run();
 }
