@@ -29,6 +29,8 @@ export interface SocketData {
   since?: number;
   /** Who the socket counts as for the socket limits (quotas.ts), and its client's address. */
   quota: SocketKeys;
+  /** Requests refused by the socket's rate limit in the current 10 s (a flooder is let go). */
+  refused: { since: number; count: number };
 }
 
 export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

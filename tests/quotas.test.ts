@@ -106,6 +106,17 @@ quotas('sockets are capped per participant and, before joining, per address (beh
   ctx.sockets.push(again.socket);
   assert.is(again.error, null);
 
+  // Nor is there a way round it by connecting without the token and joining with it.
+  const asVisitor = await open(ctx.srv.url, { workshopId: created.id }, '127.0.0.11');
+  ctx.sockets.push(asVisitor.socket);
+  const resumed = await asVisitor.socket.timeout(5000).emitWithAck('join', {
+    token: anna.auth.participantToken,
+    name: 'Anna',
+    organisation: 'Nybro kommun',
+    orgKind: 'kommun',
+  });
+  assert.equal([resumed.ok, resumed.error, resumed.detail], [false, 'rate_limited', 'sockets']);
+
   const visitors: Opened[] = [];
   for (let i = 0; i < 4; i++) visitors.push(await open(ctx.srv.url, { workshopId: created.id }, '127.0.0.7'));
   ctx.sockets.push(...visitors.map((v) => v.socket));
@@ -125,6 +136,16 @@ quotas('sockets are capped per participant and, before joining, per address (beh
     viaProxy.push(await open(ctx.srv.url, { workshopId: created.id }, '127.0.0.9', { 'x-forwarded-for': phone }));
   ctx.sockets.push(...viaProxy.map((v) => v.socket));
   assert.equal(viaProxy.map((v) => v.error?.error ?? 'ok'), ['ok', 'ok', 'ok', 'rate_limited', 'ok']);
+});
+
+quotas('a socket that goes on sending far past its rate limit is let go', async (ctx) => {
+  ctx.srv = await startServer({ realtimeLimits: { participantRate: 2, facilitatorRate: 50 } });
+  const created = await createWorkshop(ctx.srv.url);
+  const { socket } = await open(ctx.srv.url, { workshopId: created.id });
+  ctx.sockets.push(socket);
+  const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+  for (let i = 0; i < 200 && socket.connected; i++) socket.emit('sync', () => {});
+  assert.is(await Promise.race([gone, sleep(3000).then(() => 'still connected')]), 'io server disconnect');
 });
 
 quotas('joins are rationed per address, with a time to try again', async (ctx) => {
