@@ -300,7 +300,10 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
         return participant ? { role: 'participant', participantId: participant.id } : { role: 'public' };
       });
     // What other servers stored meanwhile comes first, so that catch-up starts from all of it.
-    if (workshops.shared) await workshops.refresh(workshopId).catch(() => {});
+    // Unreadable now (the database away): no catch-up from a state that may be behind the
+    // client's own; it comes again, as after any passing refusal.
+    if (workshops.shared && !(await workshops.refresh(workshopId).then(() => true, () => false)))
+      return next(handshakeError({ error: 'internal' }));
     let outcome = await viewerOf().catch(() => 'internal' as const);
     // A token unknown here may be a join on another server (a phone that moved after its server died).
     if (workshops.shared && participantToken && typeof outcome === 'object' && outcome.role === 'public')

@@ -80,7 +80,10 @@ export class PostgresStore implements EventStore {
     });
     // A pooled connection that PostgreSQL ends (a restart, a terminated backend) is dropped by
     // the pool and replaced on next use; unhandled, the error would end the process.
-    pool.on('error', (err) => console.error('PostgreSQL connection lost:', err.message));
+    const lost = (err: Error) => console.error('PostgreSQL connection lost:', err.message);
+    pool.on('error', lost);
+    // The pool hears only of idle connections; one checked out between two queries would throw.
+    pool.on('connect', (client) => client.on('error', lost));
     try {
       await migrate(pool);
     } catch (err) {
