@@ -80,6 +80,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the server stops. */
   profileDir?: string;
+  /** More environment, e.g. DATABASE_URL and TRUST_PROXY for servers behind HAProxy (bench/cluster.ts). */
+  env?: Record<string, string>;
 }
 
 const children = new Set<ChildProcess>();
@@ -100,7 +102,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
   const preload = ['--import', ORPHAN_GUARD, '--expose-gc', '--import', GC_ON_SIGNAL];
   const child = spawn(process.execPath, [...preload, ...profile, '--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...(dataDir && { DATA_DIR: dataDir }) },
+    env: { ...process.env, ...options.env, PORT: '0', HOST: '127.0.0.1', ...(dataDir && { DATA_DIR: dataDir }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
