@@ -4,7 +4,8 @@
 // exporting a `Scenario` and one line in SCENARIOS.
 //
 // The load scenarios of issues 8 and 13 (rooms, plenary, baseline, silent, voting, big,
-// join-storm, ceiling; soak only with --only soak) take sizes and rates from flags, each with
+// join-storm, ceiling; soak and cluster only with --only: cluster needs PostgreSQL and haproxy,
+// see bench/cluster.ts) take sizes and rates from flags, each with
 // the issue's default. Their bots run the web client's own code (bench/client/headless.ts):
 //   --participants N  --rooms N  --duration S  --rate N_PER_S  --period S (rooms: per bot)
 //   --steps 1000,2000,… (ceiling)  --minutes M (soak)  --workers N (phone processes, default 2;
@@ -17,9 +18,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { abuseScenario } from './abuse.ts';
 import { baselineScenario } from './baseline.ts';
 import { bigScenario } from './big.ts';
 import { ceilingScenario } from './ceiling.ts';
+import { clusterScenario } from './cluster.ts';
 import { exportScenario } from './export.ts';
 import { joinStormScenario } from './joinStorm.ts';
 import { passes, type Figure, type LoadOptions, type Result, type Row, type Scenario } from './measure.ts';
@@ -41,7 +44,9 @@ const SCENARIOS: Scenario[] = [
   bigScenario,
   joinStormScenario,
   ceilingScenario,
+  abuseScenario,
   soakScenario,
+  clusterScenario,
 ];
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 const HEADER = `# Benchmarks

@@ -1,22 +1,23 @@
 // "Acked means stored exactly once", under crashes and dropped connections. Bots (real
 // socket.io-clients, each a joined participant) post numbered notes one after another through
 // an outbox like the real client's: a command stays pending until acked and is resent with the
-// SAME command id and noteId after a disconnect or an ack timeout. Meanwhile the server process
-// is SIGKILLed and restarted on the same data folder, and/or bots drop their transport right
-// after emitting. While the server is dead the file is read: everything acked so far must be
-// in it. At the end the outcome is read twice — from a fresh facilitator's snapshot and from
-// the SQLite file itself — and compared with what the bots were told.
-// Used by tests/faults.test.ts and `npm run soak` (scripts/soak.ts).
-import Database from 'better-sqlite3';
+// SAME command id and noteId after a disconnect or an ack timeout. Meanwhile the server holding
+// most of the bots is SIGKILLed and restarted (or the servers' database connections are cut),
+// and/or bots drop their transport right after emitting. While a server is dead the store is
+// read: everything acked so far must be in it. At the end the outcome is read from every bot's
+// own folded state, from a fresh facilitator's snapshot and from the store itself, and compared
+// with what the bots were told.
+// Where it runs (crashDeployments.ts): one server on its SQLite file (tests/faults.test.ts and
+// `npm run soak`, scripts/soak.ts), or several on PostgreSQL behind HAProxy (tests/cluster.test.ts).
 import { nanoid } from 'nanoid';
-import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.ts';
-import { fold } from '../../shared/workshop/apply.ts';
-import type { Sequenced, WorkshopEvent } from '../../shared/workshop/events.ts';
+import { applyInPlace, fold } from '../../shared/workshop/apply.ts';
+import type { Sequenced } from '../../shared/workshop/events.ts';
 import type { Participant, Workshop } from '../../shared/workshop/model.ts';
-import { startChildServer, type ChildServer } from './childServer.ts';
+import { view } from '../../shared/workshop/view.ts';
 import { createWorkshop, facilitator, type TestClient } from './clients.ts';
+import { singleServer, type Deployment } from './crashDeployments.ts';
 import { seededRandom } from '../../shared/workshop/rooms.ts';
 
 type BotSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -27,13 +28,26 @@ export interface ScenarioOptions {
   bots?: number;
   /** Notes in all, shared out among the bots. */
   notes?: number;
-  /** SIGKILLs of the server while the bots post. */
+  /** Faults while the bots post: SIGKILLs of the server holding most bots (or database cuts, see `fault`). */
   kills?: number;
+  /** What a fault is: `kill` (default) a server SIGKILLed and restarted; `database` every
+   *  connection of the servers to PostgreSQL ended and refused for `downMs`. */
+  fault?: 'kill' | 'database';
+  /** Where it runs; default one server on a SQLite file in a temp folder. */
+  deployment?: () => Promise<Deployment>;
+  /** Bots not all alike (for a cluster): every 4th from the 2nd on long-polling only, every
+   *  4th from the 4th without the workshop in its query (HAProxy sends it round robin, so the
+   *  workshop's sockets are spread over the servers); the rest WebSocket with it. Default: all
+   *  WebSocket with the workshop named, as the web client connects. */
+  mixedBots?: boolean;
+  /** An `internal` refusal is kept and sent again, as the web client does (a store that is
+   *  briefly unreachable); default false: it is a failure. */
+  retryInternal?: boolean;
   /** Share of command sends after which the bot closes its transport at once (0…1). */
   dropRate?: number;
   /** A bot's pause before each note, ms (min, max). */
   paceMs?: [number, number];
-  /** How long the server stays dead before it is started again, ms (min, max). */
+  /** How long the server stays dead (or the database cut off) before it is started again, ms (min, max). */
   downMs?: [number, number];
   /** A command not acked within this is resent (same id). */
   ackTimeoutMs?: number;
@@ -66,15 +80,21 @@ export interface ScenarioResult {
   /** Notes in the file after a kill whose ack never reached the bot: acked only by a resend. */
   ackLost: number;
   rateLimited: number;
-  /** Non-ok acks other than rate_limited (each one is a failure). */
+  /** `internal` refusals sent again (with `retryInternal`). */
+  internal: number;
+  /** Non-ok acks other than rate_limited (and internal with `retryInternal`): each one is a failure. */
   refused: number;
   integrity: string;
   durationMs: number;
-  /** Server restarts and how long each took until /api/health answered, ms. */
+  /** Server restarts and how long each took until /api/health answered (behind HAProxy: until it held it UP), ms. */
   restartMs: number[];
+  /** From each kill until every bot was connected again, ms (behind HAProxy: on another server, or the same one back). */
+  reconnectMs: number[];
+  /** What each fault took, e.g. the server's name and its connections. */
+  faults: string[];
   /** Everything that went wrong, in words; empty when the run proved the contract. */
   problems: string[];
-  /** Kept when something went wrong, for a look with sqlite3. */
+  /** Kept when something went wrong, for a look (a data folder, or a database's URL). */
   dataDir: string | null;
 }
 
@@ -136,10 +156,24 @@ interface Stats {
   resends: number;
   drops: number;
   rateLimited: number;
+  internal: number;
   refused: number;
   gaps: number;
   deduped: number;
+  handshakeRetries: number;
 }
+
+/** How a bot connects: its transports, and whether it names its workshop in the query (`w`). */
+interface Route {
+  transports: Array<'websocket' | 'polling'>;
+  named: boolean;
+}
+const WEB_CLIENT: Route = { transports: ['websocket'], named: true };
+/** Every 4th bot from the 2nd polls, every 4th from the 4th is sent round robin (see `mixedBots`). */
+const mixedRoute = (i: number): Route =>
+  i % 4 === 1 ? { transports: ['polling'], named: true } : i % 4 === 3 ? { transports: ['websocket'], named: false } : WEB_CLIENT;
+/** Handshake refusals the web client takes as final (connection.ts HANDSHAKE_ERRORS). */
+const FINAL_REFUSALS = new Set(['removed', 'unauthorized', 'not_found', 'protocol', 'invalid']);
 
 /** One participant on a phone: joined once, reconnects as itself, posts through an outbox. */
 class Bot {
@@ -150,8 +184,11 @@ class Bot {
   seq = 0;
   /** Note ids this bot's view holds (snapshot + events). */
   readonly seen = new Set<string>();
+  /** The workshop as this bot sees it: its last snapshot with every event since folded in. */
+  state: Workshop | null = null;
   participant: Participant | null = null;
   refusedWith: string | null = null;
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly index: number,
@@ -162,12 +199,15 @@ class Bot {
     readonly stats: Stats,
     readonly problems: string[],
     width: number,
+    readonly route: Route = WEB_CLIENT,
   ) {
     this.name = `b${String(index).padStart(width, '0')}`;
     this.socket = io(url, {
       auth: (cb) =>
         cb({ protocol: PROTOCOL_VERSION, workshopId, participantToken: this.token, ...(this.seq > 0 && { since: this.seq }) }),
-      transports: ['websocket'],
+      transports: route.transports,
+      // As the web client: a load balancer keeps a workshop's sockets together by it.
+      ...(route.named && { query: { w: workshopId } }),
       forceNew: true,
       reconnectionDelay: 100,
       reconnectionDelayMax: 1000,
@@ -178,6 +218,7 @@ class Bot {
       if (seq < this.seq)
         problems.push(`${this.name}: a snapshot at seq ${seq} after having seen seq ${this.seq}: the server forgot events`);
       this.seq = seq;
+      this.state = snapshot.workshop;
       for (const id of Object.keys(snapshot.workshop.notes)) this.seen.add(id);
     });
     this.socket.on('events', (events: Sequenced[]) => {
@@ -185,14 +226,22 @@ class Bot {
         if (seq <= this.seq) continue;
         if (seq !== this.seq + 1) stats.gaps++;
         this.seq = seq;
+        if (this.state) this.state = applyInPlace(this.state, event, seq);
         if (event.type === 'note.added') this.seen.add(event.note.id);
       }
     });
     this.socket.on('connect_error', (err: Error & { data?: { error?: string } }) => {
-      // A network failure has no data and socket.io keeps trying; a refusal is final.
-      if (err.data?.error && !this.refusedWith) {
-        this.refusedWith = err.data.error;
-        problems.push(`${this.name}: handshake refused with ${err.data.error} (${err.message})`);
+      // A network failure has no data and socket.io keeps trying; a refusal of who we are is
+      // final; another refusal (the server could not read the workshop just now) is asked
+      // again in a moment, as the web client does (connection.ts).
+      const code = err.data?.error;
+      if (code && FINAL_REFUSALS.has(code) && !this.refusedWith) {
+        this.refusedWith = code;
+        problems.push(`${this.name}: handshake refused with ${code} (${err.message})`);
+      } else if (code && !this.socket.active && !this.refusedWith) {
+        this.stats.handshakeRetries++;
+        clearTimeout(this.#retry);
+        this.#retry = setTimeout(() => this.socket.connect(), 500);
       }
     });
     this.socket.on('ended', ({ error }) => problems.push(`${this.name}: ended by the server (${error})`));
@@ -229,7 +278,7 @@ class Bot {
   }
 
   /** The outbox for one command: resent with the same id until an ack says ok (or refuses). */
-  async post(note: SentNote, opts: { ackTimeoutMs: number; dropRate: number }, deadline: Deadline): Promise<void> {
+  async post(note: SentNote, opts: { ackTimeoutMs: number; dropRate: number; retryInternal: boolean }, deadline: Deadline): Promise<void> {
     const command = {
       id: note.commandId,
       type: 'note.add' as const,
@@ -278,6 +327,11 @@ class Bot {
         await sleep(1000);
         continue;
       }
+      if (ack.error === 'internal' && opts.retryInternal) {
+        this.stats.internal++;
+        await sleep(500);
+        continue;
+      }
       // `exists` here would mean the id dedupe did not answer first: never expected.
       note.refusal = `${ack.error}: ${ack.message}`;
       this.stats.refused++;
@@ -287,6 +341,7 @@ class Bot {
   }
 
   close() {
+    clearTimeout(this.#retry);
     this.socket.close();
   }
 }
@@ -300,51 +355,86 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   const botCount = options.bots ?? 40;
   const total = options.notes ?? 2000;
   const kills = options.kills ?? 3;
+  const fault = options.fault ?? 'kill';
   const dropRate = options.dropRate ?? 0;
   const paceMs = options.paceMs ?? [40, 120];
   const downMs = options.downMs ?? [100, 600];
   const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const retryInternal = options.retryInternal ?? false;
   const log = options.log ?? (() => {});
   const started = Date.now();
   const deadline = new Deadline(started + (options.deadlineMs ?? 90_000));
   // Verification gets its own few seconds even when posting ran into the deadline.
   const postingDeadline = new Deadline(deadline.at - 10_000);
   const problems: string[] = [];
-  const stats: Stats = { acked: 0, resends: 0, drops: 0, rateLimited: 0, refused: 0, gaps: 0, deduped: 0 };
+  const stats: Stats = { acked: 0, resends: 0, drops: 0, rateLimited: 0, internal: 0, refused: 0, gaps: 0, deduped: 0, handshakeRetries: 0 };
   const sent: SentNote[] = [];
   const restartMs: number[] = [];
+  const reconnectMs: number[] = [];
+  const faults: string[] = [];
   let killsDone = 0;
-  /** Notes found in the file at a kill before the bot had their ack, with their send count then. */
+  /** Notes found in the store at a kill before the bot had their ack, with their send count then. */
   const storedAtKill = new Map<SentNote, number>();
   let ackLost = 0;
   let integrity = 'not checked';
-  let server: ChildServer | null = null;
+  let deployment: Deployment | null = null;
   let bots: Bot[] = [];
   let fac: TestClient | null = null;
   const figures = { lost: 0, duplicates: 0, unexpected: 0, outOfOrder: 0 };
 
   try {
     // Crash safety, not the limits: each bot posts far faster than a person may (quotas.ts).
-    server = await startChildServer({ env: { QUOTAS: 'notesPerParticipant=100000,commandsPerParticipant=100000' } });
-    const srv = server;
+    deployment = await (options.deployment ?? (() => singleServer({ QUOTAS: BOT_QUOTAS })))();
+    const where = deployment;
+    if (fault === 'database' && !where.cutDatabase) throw new Error('this deployment has no database to cut');
     const created = await withTimeout(
-      createWorkshop(srv.url, { title: 'Fault test', agenda: [{ kind: 'brainstorm' }] }),
+      createWorkshop(where.url, { title: 'Fault test', agenda: [{ kind: 'brainstorm' }] }),
       10_000,
       'POST /api/workshops',
     );
-    const activityId = await activityOf(srv.url, created);
+    const activityId = await activityOf(where.url, created);
     const width = String(botCount - 1).length < 2 ? 2 : String(botCount - 1).length;
     bots = Array.from(
       { length: botCount },
       (_, i) =>
-        new Bot(i, srv.url, created.id, activityId, seededRandom(seed ^ Math.imul(i + 1, 0x9e3779b1)), stats, problems, width),
+        new Bot(
+          i,
+          where.url,
+          created.id,
+          activityId,
+          seededRandom(seed ^ Math.imul(i + 1, 0x9e3779b1)),
+          stats,
+          problems,
+          width,
+          options.mixedBots ? mixedRoute(i) : WEB_CLIENT,
+        ),
     );
     await Promise.all(bots.map((bot) => bot.join(postingDeadline, ackTimeoutMs)));
     log(`${botCount} bots joined after ${Date.now() - started} ms`);
 
-    // Kill moments: a random number of notes acked since the last restart (a quarter to all of
-    // an equal share of the notes still to come), then a random few ms — so every kill lands
-    // while the bots are back and busy, and the kills are done before the notes are.
+    /** After a fault: how long until every bot is connected again (measured in the background). */
+    const timeReconnect = (t0: number) =>
+      until(() => bots.every((b) => b.socket.connected || !!b.refusedWith), postingDeadline, 30_000).then(
+        (ok) => ok && reconnectMs.push(Date.now() - t0),
+      );
+    /** While a server is dead (or just after the cut): everything acked so far is in the store. */
+    const checkStored = async (k: number) => {
+      const stored = await where.noteIds(created.id);
+      const missing = sent.filter((n) => n.ackSeq !== undefined && !stored.has(n.noteId));
+      if (missing.length)
+        problems.push(
+          `fault ${k + 1}: ${missing.length} acked notes not in the store after the fault: ` +
+            missing.slice(0, 5).map((n) => `${n.text} (ack seq ${n.ackSeq})`).join(', '),
+        );
+      const unacked = sent.filter((n) => n.ackSeq === undefined && stored.has(n.noteId));
+      // Stored without their ack leaving the process: those resends must be answered from the dedupe.
+      if (fault === 'kill') for (const n of unacked) storedAtKill.set(n, n.sends);
+      return unacked.length;
+    };
+
+    // Fault moments: a random number of notes acked since the last one (a quarter to all of an
+    // equal share of the notes still to come), then a random few ms — so every fault lands
+    // while the bots are back and busy, and the faults are done before the notes are.
     const rng = seededRandom(seed);
     let posting = true;
     const killer = (async () => {
@@ -355,32 +445,33 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         if (!(await until(() => stats.acked >= since + gap || !posting, postingDeadline))) return;
         if (!posting) return;
         await sleep(rng() * 100);
-        await srv.kill();
-        killsDone++;
-        // While it is dead: everything acked so far is in the file; count what got stored
-        // without its ack leaving the process (those resends must be answered from the dedupe).
-        const stored = storedNoteIds(srv.dataDir, created.id);
-        const missing = sent.filter((n) => n.ackSeq !== undefined && !stored.has(n.noteId));
-        if (missing.length)
-          problems.push(
-            `kill ${k + 1}: ${missing.length} acked notes not in the file after the kill: ` +
-              missing.slice(0, 5).map((n) => `${n.text} (ack seq ${n.ackSeq})`).join(', '),
-          );
-        const unacked = sent.filter((n) => n.ackSeq === undefined && stored.has(n.noteId));
-        for (const n of unacked) storedAtKill.set(n, n.sends);
         const down = between(rng, downMs);
-        await sleep(down);
-        const t = Date.now();
-        await srv.restart();
-        restartMs.push(Date.now() - t);
+        const t0 = Date.now();
+        if (fault === 'database') {
+          faults.push(await where.cutDatabase!(down));
+          killsDone++;
+          const unacked = await checkStored(k);
+          restartMs.push(Date.now() - t0);
+          log(`cut ${k + 1}/${kills} at ${stats.acked} acked (${unacked} more stored, not acked yet): ${faults.at(-1)}`);
+        } else {
+          faults.push(await where.kill());
+          killsDone++;
+          const reconnected = timeReconnect(t0);
+          const unacked = await checkStored(k);
+          await sleep(Math.max(0, down - (Date.now() - t0)));
+          const t = Date.now();
+          await where.restart();
+          restartMs.push(Date.now() - t);
+          await reconnected;
+          log(
+            `kill ${k + 1}/${kills} of ${faults.at(-1)} at ${stats.acked} acked (${unacked} more stored, not acked yet), ` +
+              `down ${Math.round(down)} ms, back after ${Date.now() - t} ms more; every bot connected ${reconnectMs.at(-1) ?? '–'} ms after the kill`,
+          );
+        }
         since = stats.acked;
-        log(
-          `kill ${k + 1}/${kills} at ${stats.acked} acked (${unacked.length} more stored, not acked yet), ` +
-            `down ${Math.round(down)} ms, back after ${Date.now() - t} ms more`,
-        );
       }
     })().catch((err: Error) => {
-      problems.push(`killing and restarting the server failed: ${err.message}`);
+      problems.push(`the faults failed: ${err.message}`);
       postingDeadline.abort();
     });
 
@@ -399,7 +490,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
             sends: 0,
           };
           sent.push(note);
-          await bot.post(note, { ackTimeoutMs, dropRate }, postingDeadline);
+          await bot.post(note, { ackTimeoutMs, dropRate, retryInternal }, postingDeadline);
           if (note.ackSeq === undefined) break; // refused or out of time: its later notes would tell nothing
         }
       }),
@@ -407,8 +498,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     posting = false;
     log(`posting done after ${Date.now() - started} ms`);
     await killer;
-    if (killsDone < kills) problems.push(`only ${killsDone} of ${kills} kills happened before the bots were done`);
-    if (!srv.running) await srv.restart();
+    if (killsDone < kills) problems.push(`only ${killsDone} of ${kills} faults happened before the bots were done`);
+    if (where.down) await where.restart();
 
     const notAcked = sent.filter((n) => n.ackSeq === undefined && !n.refusal);
     const unsent = total - sent.length;
@@ -431,36 +522,24 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     if (stats.gaps) problems.push(`${stats.gaps} times a bot received an event that skipped a seq`);
 
     // A fresh facilitator reads the whole state from its snapshot.
-    fac = await withTimeout(facilitator(srv.url, created), deadline.left(10_000), 'facilitator snapshot');
+    fac = await withTimeout(facilitator(where.url, created), deadline.left(10_000), 'facilitator snapshot');
     const state = fac.state!;
 
-    // The store itself, opened beside the running server.
-    const db = new Database(join(srv.dataDir, 'verkstad.db'), { readonly: true, fileMustExist: true });
-    let rows: Array<{ seq: number; type: string; data: string }>;
-    let commands: Map<string, number>;
-    try {
-      rows = db.prepare('SELECT seq, type, data FROM events WHERE workshop_id = ? ORDER BY seq').all(created.id) as typeof rows;
-      commands = new Map(
-        (
-          db.prepare('SELECT command_id, seq FROM commands WHERE workshop_id = ?').all(created.id) as Array<{
-            command_id: string;
-            seq: number;
-          }>
-        ).map((r) => [r.command_id, r.seq]),
-      );
-      integrity = String(db.pragma('integrity_check', { simple: true }));
-    } finally {
-      db.close();
-    }
-    if (integrity !== 'ok') problems.push(`PRAGMA integrity_check: ${integrity}`);
-    const events: Sequenced[] = rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.data) as WorkshopEvent }));
+    // The store itself, read beside the running servers.
+    const stored = await where.read(created.id);
+    integrity = stored.integrity;
+    if (integrity !== 'ok') problems.push(`the store's own check: ${integrity}`);
+    const { events, commands } = stored;
     events.forEach((e, i) => {
       if (e.seq !== i + 1) problems.push(`stored seqs are not 1, 2, 3, …: position ${i + 1} holds seq ${e.seq}`);
     });
     const folded = fold(events);
     if (!folded) problems.push('the stored events do not fold into a workshop');
-    else if (JSON.stringify(sortedNotes(folded)) !== JSON.stringify(sortedNotes(state)))
-      problems.push("the facilitator's snapshot notes differ from the notes folded from the SQLite events");
+    else {
+      if (JSON.stringify(sortedNotes(folded)) !== JSON.stringify(sortedNotes(state)))
+        problems.push("the facilitator's snapshot notes differ from the notes folded from the stored events");
+      sameAsStore(bots, folded, problems);
+    }
 
     verify({ sent, events, commands, state, problems, figures, bots });
     // Stored by a process that died before its ack reached the bot: a later send got the ack,
@@ -472,17 +551,16 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       problems.push(
         `${rerun.length} notes stored before a kill were acked after it with a new seq: ${rerun.map((n) => n.text).join(', ')}`,
       );
-    log(`server stderr lines: ${srv.errors.length}`);
-    if (srv.errors.length) problems.push(`the server printed errors: ${srv.errors.slice(0, 5).join(' | ')}`);
+    problems.push(...(await where.problems()));
   } catch (err) {
     problems.push(`the run failed: ${(err as Error).stack ?? err}`);
-    if (server) problems.push(`last server output:\n${server.output().split('\n').slice(-15).join('\n')}`);
+    if (deployment) problems.push(`last server output:\n${deployment.output().split('\n').slice(-15).join('\n')}`);
   } finally {
     fac?.close();
     for (const bot of bots) bot.close();
   }
   const failed = problems.length > 0;
-  await server?.stop({ keepData: failed }).catch(() => {});
+  const kept = (await deployment?.stop(failed).catch(() => null)) ?? null;
   return {
     seed,
     bots: botCount,
@@ -495,14 +573,48 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     deduped: stats.deduped,
     ackLost,
     rateLimited: stats.rateLimited,
+    internal: stats.internal,
     refused: stats.refused,
     integrity,
     durationMs: Date.now() - started,
     restartMs,
+    reconnectMs,
+    faults,
     problems,
-    dataDir: failed && server ? server.dataDir : null,
+    dataDir: kept,
   };
 }
+
+/** The servers' limits for bots that post far faster than a person may. */
+export const BOT_QUOTAS = 'notesPerParticipant=100000,commandsPerParticipant=100000';
+
+/**
+ * Every bot's own state, folded from its snapshot and the events it was sent, is what `view`
+ * lets that participant see of the state folded from the store: the same notes, field by
+ * field, at the same seq, with the same participants.
+ */
+function sameAsStore(bots: Bot[], folded: Workshop, problems: string[]) {
+  const differ: string[] = [];
+  for (const bot of bots) {
+    if (!bot.state || !bot.participant) {
+      differ.push(`${bot.name} has no state`);
+      continue;
+    }
+    const expected = view(folded, { role: 'participant', participantId: bot.participant.id });
+    const mine = bot.state;
+    if (mine.seq !== expected.seq) differ.push(`${bot.name} at seq ${mine.seq}, the store at ${expected.seq}`);
+    else if (JSON.stringify(allNotes(mine)) !== JSON.stringify(allNotes(expected))) differ.push(`${bot.name}: its notes differ`);
+    else if (Object.keys(mine.participants).sort().join() !== Object.keys(expected.participants).sort().join())
+      differ.push(`${bot.name}: its participants differ`);
+  }
+  if (differ.length) problems.push(`${differ.length} bots' final state is not the store's: ${differ.slice(0, 5).join(', ')}`);
+}
+
+/** Every note with every field, in order, keys sorted: comparable as JSON. */
+const allNotes = (state: Workshop) =>
+  Object.values(state.notes)
+    .sort((a, b) => a.order - b.order)
+    .map((note) => Object.fromEntries(Object.entries(note).sort(([a], [b]) => a.localeCompare(b))));
 
 /** The workshop's one activity, read from a public snapshot. */
 async function activityOf(url: string, created: { id: string }): Promise<string> {
@@ -520,19 +632,6 @@ async function activityOf(url: string, created: { id: string }): Promise<string>
     return snapshot.activities[0].id;
   } finally {
     socket.close();
-  }
-}
-
-/** The note ids in the file, read while no server runs. */
-function storedNoteIds(dataDir: string, workshopId: string): Set<string> {
-  const db = new Database(join(dataDir, 'verkstad.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare("SELECT json_extract(data, '$.note.id') AS id FROM events WHERE workshop_id = ? AND type = 'note.added'")
-      .all(workshopId) as Array<{ id: string }>;
-    return new Set(rows.map((r) => r.id));
-  } finally {
-    db.close();
   }
 }
 
@@ -644,7 +743,9 @@ export function summaryLine(r: ScenarioResult): string {
     `resends ${r.resends} (${r.deduped} answered from the command-id record)`,
     ...(r.kills ? [`acks lost to a kill ${r.ackLost}`] : []),
     `rate limited ${r.rateLimited}`,
+    ...(r.internal ? [`internal refusals sent again ${r.internal}`] : []),
     `integrity ${r.integrity}`,
+    ...(r.reconnectMs.length ? [`every bot connected again ${r.reconnectMs.join(', ')} ms after each fault`] : []),
     `${(r.durationMs / 1000).toFixed(1)} s`,
   ].join(', ');
 }
