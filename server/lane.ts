@@ -281,7 +281,9 @@ export class Lane {
         undefined,
       );
     }
-    const resend: Job = { kind: 'read', run: (workshop) => workshop && caughtUp(workshop, base), fail: () => {} };
+    // Unreadable now (the database away): they cannot be caught up from here, so they start
+    // over (reconnect and catch up from `since`), as after any failed append.
+    const resend: Job = { kind: 'read', run: (workshop) => workshop && caughtUp(workshop, base), fail: () => this.hooks.broken() };
     this.#jobs.unshift(resend, ...again);
     return true;
   }
@@ -328,7 +330,7 @@ export class Lane {
 }
 
 /** How often one write is decided again because another server wrote first, before `internal`. */
-const MAX_REDECIDES = 5;
+const MAX_REDECIDES = 20;
 
 function answer(write: Write, result: Written | Refusal, workshop: Loaded | undefined) {
   try {
