@@ -70,7 +70,7 @@ export interface Cluster {
   haproxyOutput(): string;
   /** Every server's stderr lines so far, tagged with its name. */
   serverErrors(): string[];
-  /** Stop HAProxy and the servers, drop the database (unless `keepDatabase`), remove temp files. */
+  /** Stop HAProxy and the servers, drop the database (unless `keepDatabase` and CLUSTER_KEEP_DATABASE=1). */
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
@@ -306,8 +306,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const stopAll = async (keepDatabase = false) => {
     await balancer?.stop();
     await Promise.all(servers.map((s) => s.stop().catch(() => {})));
-    if (db && !keepDatabase) await db.drop().catch((err: Error) => console.error(`dropping the test database: ${err.message}`));
-    else if (db) console.log(`test database kept: ${databaseUrl}`);
+    // Kept only when asked (CLUSTER_KEEP_DATABASE=1): its connections then stay open, and so
+    // does this process, until it is stopped by hand.
+    if (db && keepDatabase && process.env.CLUSTER_KEEP_DATABASE === '1') console.log(`test database kept: ${databaseUrl}`);
+    else await db?.drop().catch((err: Error) => console.error(`dropping the test database: ${err.message}`));
     await look?.end().catch(() => {});
   };
 

@@ -105,7 +105,8 @@ const EXPECTED_UNDER_LOAD = [/\] Limits: PostgreSQL (failed \(no answer within|a
 const EXPECTED_AT_CUT = [
   /\] (PostgreSQL|cluster) connection lost: /,
   /\] Limits: PostgreSQL (failed|answers again)/,
-  /\] (append|workshop load) failed \S+ (database "\w+" is not currently accepting connections|terminating connection due to administrator command|Connection terminated)/,
+  /\] (append|workshop load) failed \S+ (database "\w+" is not currently accepting connections|terminating connection due to administrator command|Connection terminated|Client has encountered a connection error and is not queryable)/,
+  /\] cluster poll failed (terminating connection due to administrator command|database "\w+" is not currently accepting connections|Connection terminated)/,
 ];
 const DYING = /Unhandled|throw er|^\S+ \[server \d+\] Node\.js v/;
 
@@ -171,8 +172,9 @@ export function haproxyCluster(cluster: Cluster): Deployment {
     },
     output: () => cluster.servers.map((s, i) => `${cluster.names[i]}:\n${s.output().split('\n').slice(-15).join('\n')}`).join('\n'),
     async stop(keep) {
-      await cluster.stop({ keepDatabase: keep });
-      return keep ? cluster.databaseUrl : null;
+      const kept = keep && process.env.CLUSTER_KEEP_DATABASE === '1';
+      await cluster.stop({ keepDatabase: kept });
+      return kept ? cluster.databaseUrl : null;
     },
   };
 }

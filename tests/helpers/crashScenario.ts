@@ -224,7 +224,8 @@ class Bot {
     this.socket.on('events', (events: Sequenced[]) => {
       for (const { seq, event } of events) {
         if (seq <= this.seq) continue;
-        if (seq !== this.seq + 1) stats.gaps++;
+        if (seq !== this.seq + 1 && stats.gaps++ < 3)
+          problems.push(`${this.name} (${route.transports.join('+')}${route.named ? '' : ', round robin'}): event seq ${seq} after seq ${this.seq}, ${seq - this.seq - 1} missing`);
         this.seq = seq;
         if (this.state) this.state = applyInPlace(this.state, event, seq);
         if (event.type === 'note.added') this.seen.add(event.note.id);
@@ -465,7 +466,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
           await reconnected;
           log(
             `kill ${k + 1}/${kills} of ${faults.at(-1)} at ${stats.acked} acked (${unacked} more stored, not acked yet), ` +
-              `down ${Math.round(down)} ms, back after ${Date.now() - t} ms more; every bot connected ${reconnectMs.at(-1) ?? '–'} ms after the kill`,
+              `down ${Math.round(down)} ms, back after ${restartMs.at(-1)} ms more; every bot connected ${reconnectMs.at(-1) ?? '–'} ms after the kill`,
           );
         }
         since = stats.acked;
