@@ -43,6 +43,9 @@ export interface ScenarioOptions {
   /** An `internal` refusal is kept and sent again, as the web client does (a store that is
    *  briefly unreachable); default false: it is a failure. */
   retryInternal?: boolean;
+  /** What a bot's stream looking like a loss is (an event that skips a seq, a snapshot older
+   *  than what it has seen): `problem` (default), or `anomaly`, listed in the result apart. */
+  streamFaults?: 'problem' | 'anomaly';
   /** Share of command sends after which the bot closes its transport at once (0…1). */
   dropRate?: number;
   /** A bot's pause before each note, ms (min, max). */
@@ -94,6 +97,8 @@ export interface ScenarioResult {
   faults: string[];
   /** Everything that went wrong, in words; empty when the run proved the contract. */
   problems: string[];
+  /** With `streamFaults: 'anomaly'`: the bots' streams that looked like a loss, in words. */
+  anomalies: string[];
   /** Kept when something went wrong, for a look (a data folder, or a database's URL). */
   dataDir: string | null;
 }
@@ -169,6 +174,7 @@ interface Route {
   named: boolean;
 }
 const WEB_CLIENT: Route = { transports: ['websocket'], named: true };
+const describe = (route: Route) => `${route.transports.join('+')}${route.named ? '' : ', round robin'}`;
 /** Every 4th bot from the 2nd polls, every 4th from the 4th is sent round robin (see `mixedBots`). */
 const mixedRoute = (i: number): Route =>
   i % 4 === 1 ? { transports: ['polling'], named: true } : i % 4 === 3 ? { transports: ['websocket'], named: false } : WEB_CLIENT;
@@ -200,6 +206,8 @@ class Bot {
     readonly problems: string[],
     width: number,
     readonly route: Route = WEB_CLIENT,
+    /** Where a stream that looks like a loss is written (problems, or anomalies). */
+    readonly streamFaults: string[] = problems,
   ) {
     this.name = `b${String(index).padStart(width, '0')}`;
     this.socket = io(url, {
@@ -216,7 +224,7 @@ class Bot {
     this.socket.on('snapshot', (snapshot) => {
       const seq = snapshot.workshop.seq;
       if (seq < this.seq)
-        problems.push(`${this.name}: a snapshot at seq ${seq} after having seen seq ${this.seq}: the server forgot events`);
+        streamFaults.push(`${this.name} (${describe(route)}): a snapshot at seq ${seq} after having seen seq ${this.seq}: the server forgot events`);
       this.seq = seq;
       this.state = snapshot.workshop;
       for (const id of Object.keys(snapshot.workshop.notes)) this.seen.add(id);
@@ -225,7 +233,7 @@ class Bot {
       for (const { seq, event } of events) {
         if (seq <= this.seq) continue;
         if (seq !== this.seq + 1 && stats.gaps++ < 3)
-          problems.push(`${this.name} (${route.transports.join('+')}${route.named ? '' : ', round robin'}): event seq ${seq} after seq ${this.seq}, ${seq - this.seq - 1} missing`);
+          streamFaults.push(`${this.name} (${describe(route)}): event seq ${seq} after seq ${this.seq}, ${seq - this.seq - 1} missing`);
         this.seq = seq;
         if (this.state) this.state = applyInPlace(this.state, event, seq);
         if (event.type === 'note.added') this.seen.add(event.note.id);
@@ -368,6 +376,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
   // Verification gets its own few seconds even when posting ran into the deadline.
   const postingDeadline = new Deadline(deadline.at - 10_000);
   const problems: string[] = [];
+  const anomalies: string[] = [];
+  const streamFaults = options.streamFaults === 'anomaly' ? anomalies : problems;
   const stats: Stats = { acked: 0, resends: 0, drops: 0, rateLimited: 0, internal: 0, refused: 0, gaps: 0, deduped: 0, handshakeRetries: 0 };
   const sent: SentNote[] = [];
   const restartMs: number[] = [];
@@ -408,6 +418,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
           problems,
           width,
           options.mixedBots ? mixedRoute(i) : WEB_CLIENT,
+          streamFaults,
         ),
     );
     await Promise.all(bots.map((bot) => bot.join(postingDeadline, ackTimeoutMs)));
@@ -420,8 +431,10 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       );
     /** While a server is dead (or just after the cut): everything acked so far is in the store. */
     const checkStored = async (k: number) => {
+      // The acks before the read: behind HAProxy the other servers go on acking meanwhile.
+      const acked = sent.filter((n) => n.ackSeq !== undefined);
       const stored = await where.noteIds(created.id);
-      const missing = sent.filter((n) => n.ackSeq !== undefined && !stored.has(n.noteId));
+      const missing = acked.filter((n) => !stored.has(n.noteId));
       if (missing.length)
         problems.push(
           `fault ${k + 1}: ${missing.length} acked notes not in the store after the fault: ` +
@@ -520,7 +533,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
           ` (e.g. ${behind[0].name}: ${ackedIds.filter((id) => !behind[0].seen.has(id)).length} missing, seq ${behind[0].seq})`,
       );
     }
-    if (stats.gaps) problems.push(`${stats.gaps} times a bot received an event that skipped a seq`);
+    if (stats.gaps) streamFaults.push(`${stats.gaps} times a bot received an event that skipped a seq`);
 
     // A fresh facilitator reads the whole state from its snapshot.
     fac = await withTimeout(facilitator(where.url, created), deadline.left(10_000), 'facilitator snapshot');
@@ -582,6 +595,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     reconnectMs,
     faults,
     problems,
+    anomalies,
     dataDir: kept,
   };
 }
