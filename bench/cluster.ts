@@ -30,6 +30,7 @@ import type { Histogram } from './latency.ts';
 import { size, sleep } from './load.ts';
 import { cpuSeconds } from './loadServer.ts';
 import type { Figure, LoadOptions, Result, Scenario } from './measure.ts';
+import { haproxyMissing } from '../tests/helpers/cluster.ts';
 
 const ROOMS_PER_WORKSHOP = 10;
 /** Returning phones connect this many a second (each gets a snapshot). */
@@ -296,6 +297,8 @@ export const clusterScenario: Scenario = {
   async run({ load }): Promise<Result> {
     const n = size(load, 'participants', 2000, 200);
     const roomCount = size(load, 'rooms', 100, 20);
+    const missing = haproxyMissing();
+    if (missing) throw new Error(`the cluster bench needs HAProxy: ${missing}`);
     const db = await benchDatabase();
     try {
       const one = await rooms(1, load, await db.another());
