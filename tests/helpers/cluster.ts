@@ -76,11 +76,18 @@ export interface Cluster {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The haproxy program: on PATH, or where Debian puts it (/usr/sbin, not on every user's PATH). */
+function haproxyBinary(): string | null {
+  for (const candidate of ['haproxy', '/usr/sbin/haproxy']) {
+    const found = spawnSync(candidate, ['-v'], { encoding: 'utf8' });
+    if (!found.error && found.status === 0) return candidate;
+  }
+  return null;
+}
+
 /** Why the cluster cannot run here, or null when it can. */
 export function haproxyMissing(): string | null {
-  const found = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
-  if (found.error || found.status !== 0) return 'haproxy is not installed (Debian: apt-get install -y haproxy)';
-  return null;
+  return haproxyBinary() ? null : 'haproxy is not installed (Debian: apt-get install -y haproxy)';
 }
 
 /** A TCP port nobody listens on right now. */
@@ -177,9 +184,10 @@ process.once('exit', () => {
 async function startHaproxy(cfg: string, socket: string, port: number): Promise<Haproxy> {
   // HAProxy is no Node process: a watchdog shell ends it should this process die without cleaning
   // up (the runner SIGKILLs a test file that overruns), instead of leaving it on its port.
-  const watchdog = `haproxy -f "$1" -db & h=$!; trap 'kill $h 2>/dev/null' EXIT TERM INT;
+  const watchdog = `"$3" -f "$1" -db & h=$!; trap 'kill $h 2>/dev/null' EXIT TERM INT;
     while kill -0 "$2" 2>/dev/null && kill -0 $h 2>/dev/null; do sleep 0.25; done`;
-  const child = spawn('bash', ['-c', watchdog, 'haproxy-watchdog', cfg, String(process.pid)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const binary = haproxyBinary() ?? 'haproxy';
+  const child = spawn('bash', ['-c', watchdog, 'haproxy-watchdog', cfg, String(process.pid), binary], { stdio: ['ignore', 'pipe', 'pipe'] });
   liveHaproxies.add(child);
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
