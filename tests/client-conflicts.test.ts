@@ -42,7 +42,7 @@ it('a column that still holds notes is named from the page’s own command and s
   assert.is(emptiedTitle(cmd({ type: 'note.delete', noteId: 'note-hot1' }), s.state), undefined);
   assert.is(
     refusalMessage(t, { error: 'column_not_empty', title: emptiedTitle(update(['s']), s.state) }),
-    'Kolumnen "Hot" har lappar. Flytta eller ta bort dem först.',
+    'Kolumnen ”Hot” har lappar. Flytta eller ta bort dem först.',
   );
 });
 

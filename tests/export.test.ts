@@ -157,7 +157,7 @@ const formulaSafe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : 
 exp('csv: parses back to one row per note with activity, room, column, theme, author and votes', (ctx) => {
   const { played } = ctx;
   const [header, ...rows] = parseCsv(ctx.files.csv.toString('utf8'));
-  assert.equal(header, ['Aktivitet', 'Grupp', 'Kolumn', 'Tema', 'Text', 'Skribent', 'Röster', 'Betyg', 'Vem', 'När']);
+  assert.equal(header, ['Aktivitet', 'Grupp', 'Kolumn', 'Tema', 'Text', 'Skribent', 'Prickar', 'Betyg', 'Vem', 'När']);
   assert.is(rows.length, played.notes.length);
   for (const e of played.notes) {
     const found = rows.filter((r) => r[4].includes(e.marker));

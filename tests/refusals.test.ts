@@ -28,7 +28,7 @@ wording('a detail more specific than its code is worded more specifically', () =
   const t = words('sv');
   assert.is(refusalMessage(t, { error: 'not_found', detail: 'note' }), 'Lappen finns inte (längre).');
   assert.is(refusalMessage(t, { error: 'forbidden', detail: 'options' }), 'Det är samtalsledaren som lägger till alternativen. Du röstar med dina prickar.');
-  assert.is(refusalMessage(t, { error: 'not_current', detail: 'breakout' }), 'Rummen är stängda.');
+  assert.is(refusalMessage(t, { error: 'not_current', detail: 'breakout' }), 'Grupprummen är stängda.');
   assert.is(refusalMessage(t, { error: 'limit', detail: 'notes' }), 'Workshoppen har redan 20000 lappar.');
   assert.is(refusalMessage(t, { error: 'too_large', detail: 'participant' }), 'Meddelandet är för stort (högst 16 kB).');
   assert.is(refusalMessage(words('en'), { error: 'too_large', detail: 'facilitator' }), 'The message is too large (at most 96 kB).');
@@ -39,7 +39,7 @@ wording('a detail more specific than its code is worded more specifically', () =
 
 wording('a column that still holds notes is named where the sender knows which', () => {
   const t = words('sv');
-  assert.is(refusalMessage(t, { error: 'column_not_empty', title: 'Hot' }), 'Kolumnen "Hot" har lappar. Flytta eller ta bort dem först.');
+  assert.is(refusalMessage(t, { error: 'column_not_empty', title: 'Hot' }), 'Kolumnen ”Hot” har lappar. Flytta eller ta bort dem först.');
   readable(refusalMessage(t, { error: 'column_not_empty' }), 'without a title');
 });
 

@@ -12,6 +12,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { roomHeading } from './outline.ts';
 import { clean, labelled, oneLine } from './text.ts';
 
 type Block = Paragraph | Table;
@@ -73,7 +74,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): Block
 }
 
 function room(r: RoomBlock, labels: Labels): Block[] {
-  const out: Block[] = [heading(3, `${labels.room}: ${r.name}`)];
+  const out: Block[] = [heading(3, roomHeading(labels, r.name))];
   if (r.reporter) out.push(fact(labels.reporter, oneLine(r.reporter)));
   if (r.members.length) out.push(fact(labels.members, r.members.map(oneLine).join(', ')));
   if (r.summary.trim()) out.push(para(runs(labels.roomSummary, { bold: true })), para(runs(r.summary)));

@@ -1,5 +1,6 @@
 // The summary as one standalone HTML page: no external resources, prints to a clean A4 PDF.
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { roomHeading } from './outline.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 
 /** The page's only stylesheet; the app's CSP allows it by hash in the preview (server/security.ts). */
@@ -68,7 +69,7 @@ function room(r: RoomBlock, labels: Labels): string {
     r.members.length ? tag('p', `<strong>${esc(labels.members)}:</strong> ${esc(r.members.map(oneLine).join(', '))}`) : '',
     r.summary.trim() ? tag('p', `<strong>${esc(labels.roomSummary)}</strong><br>${text(r.summary)}`) : '',
   ].join('');
-  const title = tag('h3', `${esc(labels.room)}: ${esc(oneLine(r.name))}`);
+  const title = tag('h3', esc(roomHeading(labels, oneLine(r.name))));
   return tag('section', title + facts + board(r.board, 4, labels), ` class="room"${data('room', r.id)}`);
 }
 

@@ -1,5 +1,6 @@
 // The summary as Markdown: minutes to paste into an e-mail, a wiki or a document.
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import { roomHeading } from './outline.ts';
 import { escapeMarkdown as md, labelled, markdownLine as line } from './text.ts';
 
 const heading = (level: number, text: string) => `${'#'.repeat(level)} ${text}`;
@@ -33,7 +34,7 @@ function board(b: Board, level: number, labels: Labels): string[] {
 }
 
 function room(r: RoomBlock, labels: Labels): string[] {
-  const out = [heading(3, `${labels.room}: ${line(r.name)}`), ''];
+  const out = [heading(3, roomHeading(labels, line(r.name))), ''];
   const facts = [
     r.reporter ? `**${labels.reporter}:** ${line(r.reporter)}` : '',
     r.members.length ? `**${labels.members}:** ${r.members.map(line).join(', ')}` : '',

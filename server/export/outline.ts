@@ -110,6 +110,15 @@ export function labelsFor(lang: Language): Labels {
   return Object.fromEntries(keys.map((k) => [k.slice('export.'.length), translate(lang, k)])) as Labels;
 }
 
+/**
+ * A room's heading: "Grupp: Norra länet", but a name that already says it is a group ("Grupp 1",
+ * "Grupprum Norr") stands alone rather than "Grupp: Grupp 1".
+ */
+export function roomHeading(labels: Labels, name: string): string {
+  const label = labels.room.toLocaleLowerCase();
+  return name.trim().toLocaleLowerCase().startsWith(label) ? name : `${labels.room}: ${name}`;
+}
+
 const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
 const percent = (lang: Language, share: number) =>
   new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 0 }).format(share);

@@ -3,7 +3,7 @@ import type { PhoneKey } from './sv.ts';
 
 export const en: Record<PhoneKey, string> = {
   'app.name': 'Verkstad',
-  'app.tagline': 'Workshops for joint leadership groups: sticky notes, breakout rooms and a summary.',
+  'app.tagline': 'Workshops for joint leadership groups: sticky notes, group discussions and minutes.',
   'app.loading': 'Loading …',
   'app.loadFailed': 'The page could not be loaded. Check the connection and reload the page.',
   'app.reload': 'Reload',
@@ -45,7 +45,7 @@ export const en: Record<PhoneKey, string> = {
   'join.submit': 'Join',
   'join.checking': 'Looking for the workshop …',
   'join.notice':
-    'What you write is stored in the workshop and goes into the summary sent to the group. Do not write personal data about patients or clients.',
+    'What you write is stored in the workshop and goes into the minutes sent out after the meeting. Do not write personal data about patients or clients.',
   'join.retentionDays': 'The workshop is deleted {days} days after it has ended.',
   'join.retentionOneDay': 'The workshop is deleted 1 day after it has ended.',
   'join.retentionUntilDeleted': 'The workshop is kept until the facilitator deletes it.',
@@ -71,6 +71,7 @@ export const en: Record<PhoneKey, string> = {
   'board.anonymousHint': 'Names are not shown on the notes.',
 
   'note.placeholder': 'Write a note …',
+  'note.placeholderAction': 'What needs to be done?',
   'note.add': 'Add',
   'note.save': 'Save',
   'note.cancel': 'Cancel',
@@ -134,10 +135,10 @@ export const en: Record<PhoneKey, string> = {
   'room.you': 'you',
   'room.reporter': 'Reporter: {name}',
   'room.youReport': 'You are the reporter',
-  'room.youReportHint': 'You report back to the plenary. Write a short summary if you like.',
+  'room.youReportHint': 'You tell the plenary what your group came up with. Write a short summary if you like.',
   'room.video': 'Open the video link',
   'room.summary': 'Summary',
-  'room.summaryOf': 'Summary for {name}',
+  'room.summaryOf': 'Summary from {name}',
   'room.summarySaved': 'Saved',
   'room.summaryEmpty': 'No summary yet.',
   'room.waitForRoom': 'Waiting for the facilitator to put you in a room.',
@@ -305,5 +306,5 @@ export const en: Record<PhoneKey, string> = {
   'error.rate_limited.join_codes': 'Too many attempts with a wrong code from this network. Wait a few minutes and try again.',
   'error.too_large.participant': 'The message is too large (at most {kib} kB).',
   'error.too_large.facilitator': 'The message is too large (at most {kib} kB).',
-  'error.column_not_empty.named': 'The column "{title}" has notes. Move or delete them first.',
+  'error.column_not_empty.named': 'The column “{title}” has notes. Move or delete them first.',
 };

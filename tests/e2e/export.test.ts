@@ -89,7 +89,7 @@ story('the facilitator opens the summary and sees the title, the activity and th
   const { page } = ctx;
   await page.goto(`${ctx.srv.url}/f/${ctx.workshop.id}#${ctx.workshop.facilitatorKey}`);
   await page.getByTestId('open-summary').click();
-  await dialog(page).getByRole('heading', { name: 'Summering av workshoppen' }).waitFor();
+  await dialog(page).getByRole('heading', { name: 'Minnesanteckningar från workshoppen' }).waitFor();
   const text = await previewText(page, (t) => t.includes(NOTE));
   assert.ok(text.includes(TITLE), 'the workshop title');
   assert.ok(text.includes(ctx.activityTitle), 'the activity');
@@ -136,7 +136,7 @@ story('closing asks first, says what it means and how long it is kept; then nobo
   await closeDialog.getByRole('heading', { name: 'Avsluta workshoppen?' }).waitFor();
   const text = await closeDialog.innerText();
   assert.ok(text.includes('kan ingen gå med eller skriva mer'), 'what closing means');
-  assert.ok(text.includes('hämta summeringen'), 'export still works');
+  assert.ok(text.includes('hämta minnesanteckningarna'), 'export still works');
   assert.ok(text.includes('Workshoppen raderas automatiskt 30 dagar efter att den avslutats.'), 'the retention');
   await closeDialog.getByTestId('close-confirm').click();
   await page.getByText('Avslutad. Ingen kan gå med eller skriva.').waitFor();
