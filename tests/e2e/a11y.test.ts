@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { createWorkshop, facilitator, participant, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, fillJoinForm } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, fillJoinForm, composer } from '../helpers/browser.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE_PERSON = { name: 'Cecilia Ek', organisation: 'Brukarrådet', orgKind: 'brukarrepresentant' };
@@ -134,7 +134,7 @@ views('a participant on the board, on a phone', async (ctx) => {
   const page = ctx.phone;
   await fillJoinForm(page, PHONE_PERSON);
   await page.getByTestId('note').filter({ hasText: 'Långa avstånd' }).waitFor();
-  await page.getByTestId('note-input').fill('Samverkan kring äldre');
+  await (await composer(page)).fill('Samverkan kring äldre');
   await page.getByTestId('note-submit').click();
   await page.getByTestId('note').filter({ hasText: 'Samverkan kring äldre' }).waitFor();
   await audit(ctx, page, 'participant board (phone)');
@@ -195,6 +195,11 @@ views('the facilitator view and the projector on the board', async (ctx) => {
   await page.goto(`${ctx.srv.url}/f/${ctx.workshop.id}#${ctx.workshop.facilitatorKey}`);
   await page.getByTestId('facilitator-board').getByTestId('note').filter({ hasText: 'Samverkan kring äldre' }).waitFor();
   await audit(ctx, page, 'facilitator view');
+  // A selected note shows its actions (Ändra, Ta bort, Flytta till, Lägg i tema).
+  await page.getByTestId('facilitator-board').getByTestId('note').filter({ hasText: 'Långa avstånd' }).getByTestId('note-select').click();
+  await page.getByTestId('facilitator-board').getByTestId('note-tools').getByTestId('note-theme').waitFor();
+  await audit(ctx, page, 'facilitator view, a note selected');
+  await page.keyboard.press('Escape');
   const projector = await projectorPage(ctx);
   await projector.getByTestId('note').filter({ hasText: 'Korta beslutsvägar' }).waitFor();
   await audit(ctx, projector, 'projector (board)');
