@@ -22,6 +22,15 @@ const optionalText = (max: number) =>
   v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`));
 const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.activities));
 const DateText = v.pipe(v.string(), v.regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date YYYY-MM-DD'));
+const TimeText = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, 'must be a time HH:MM'));
+
+/** When and where the group meets next: sent whole, every field may be empty. */
+export const NextMeeting = v.strictObject({
+  date: v.optional(DateText, ''),
+  start: v.optional(TimeText, ''),
+  end: v.optional(TimeText, ''),
+  place: v.optional(optionalText(LIMITS.title), ''),
+});
 
 export const Language = v.picklist(LANGUAGES);
 export const OrgKind = v.picklist(ORG_KINDS);
@@ -34,6 +43,7 @@ export const WorkshopInfoPatch = v.strictObject({
   purpose: v.optional(optionalText(LIMITS.longText)),
   goal: v.optional(optionalText(LIMITS.longText)),
   language: v.optional(Language),
+  nextMeeting: v.optional(NextMeeting),
 });
 
 const Questions = v.pipe(v.array(text(LIMITS.title)), v.maxLength(LIMITS.columns));
@@ -87,8 +97,9 @@ export const Token = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{21,64}$/, 'must 
 /** What a participant sends to join. */
 export const JoinRequest = v.strictObject({
   token: Token,
-  name: text(80),
+  name: text(LIMITS.personName),
   organisation: text(LIMITS.shortText),
+  /** Required, never assumed: a kind guessed wrong mixes the rooms and the tally wrong. */
   orgKind: OrgKind,
 });
 export type JoinRequest = v.InferOutput<typeof JoinRequest>;
@@ -113,6 +124,13 @@ const RoomDraft = v.strictObject({
   videoUrl: v.optional(VideoUrl),
 });
 
+/** One column, theme or room of an activity, for the projector to show alone. */
+const ProjectorFocus = v.variant('kind', [
+  v.strictObject({ activityId: Id, kind: v.literal('column'), id: ColumnId }),
+  v.strictObject({ activityId: Id, kind: v.literal('theme'), id: Id }),
+  v.strictObject({ activityId: Id, kind: v.literal('room'), id: Id }),
+]);
+
 const command = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ id: Id, type: v.literal(type), ...entries });
 
@@ -135,6 +153,8 @@ export const Command = v.variant('type', [
     anonymous: v.optional(v.boolean()),
     hidden: v.optional(v.boolean()),
     summary: v.optional(optionalText(LIMITS.longText)),
+    /** Shown on phones and in the minutes; http(s) links in it become links. */
+    intro: v.optional(optionalText(LIMITS.longText)),
   }),
   command('activity.move', { activityId: Id, index: Index }),
   command('activity.remove', { activityId: Id }),
@@ -144,7 +164,8 @@ export const Command = v.variant('type', [
     noteId: Id,
     activityId: Id,
     columnId: ColumnId,
-    text: text(LIMITS.noteText),
+    /** Empty only for an evaluation's rating on its own (decide checks the activity's kind). */
+    text: optionalText(LIMITS.noteText),
     owner: v.optional(optionalText(LIMITS.shortText)),
     due: v.optional(DateText),
     /** Facilitators visiting a breakout room write into it; participants write in their own. */
@@ -153,10 +174,11 @@ export const Command = v.variant('type', [
   }),
   command('note.edit', {
     noteId: Id,
-    text: text(LIMITS.noteText),
+    text: optionalText(LIMITS.noteText),
     owner: v.optional(optionalText(LIMITS.shortText)),
     due: v.optional(DateText),
-    rating: v.optional(Rating),
+    /** null takes the rating away. */
+    rating: v.optional(v.nullable(Rating)),
   }),
   command('note.move', { noteId: Id, columnId: ColumnId }),
   command('note.group', { noteId: Id, themeId: v.nullable(Id) }),
@@ -210,8 +232,21 @@ export const Command = v.variant('type', [
   command('timer.stop', {}),
   command('announcement.send', { text: text(LIMITS.announcement) }),
   command('announcement.clear', {}),
+  command('projector.focus', { focus: v.nullable(ProjectorFocus) }),
   command('note.delete', { noteId: Id }),
   command('participant.remove', { participantId: Id }),
+  command('absentee.add', {
+    absenteeId: Id,
+    name: text(LIMITS.personName),
+    organisation: v.optional(optionalText(LIMITS.shortText), ''),
+  }),
+  command('absentee.remove', { absenteeId: Id }),
+  command('participant.update', {
+    participantId: Id,
+    name: v.optional(text(LIMITS.personName)),
+    organisation: v.optional(text(LIMITS.shortText)),
+    orgKind: v.optional(OrgKind),
+  }),
 ]);
 
 export type Command = v.InferOutput<typeof Command>;

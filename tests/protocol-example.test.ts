@@ -135,6 +135,12 @@ example('its step folds every event type as apply does', () => {
   s.must(facilitator, { type: 'timer.stop' });
   s.must(facilitator, { type: 'announcement.send', text: '2 minuter kvar' });
   s.must(facilitator, { type: 'announcement.clear' });
+  s.must(facilitator, { type: 'workshop.update', info: { nextMeeting: { date: '2026-05-15', start: '13:00', end: '16:00', place: 'Kalmar' } } });
+  s.must(facilitator, { type: 'activity.update', activityId: 'swot-1', intro: 'Bildspel och https://example.org/plan' });
+  s.must(facilitator, { type: 'absentee.add', absenteeId: 'absent-01', name: 'Eva Ek', organisation: 'Nybro kommun' });
+  s.must(facilitator, { type: 'absentee.add', absenteeId: 'absent-02', name: 'Olle Ås' });
+  s.must(facilitator, { type: 'absentee.remove', absenteeId: 'absent-02' });
+  s.must(facilitator, { type: 'participant.update', participantId: 'p-bo0001', organisation: 'Region Kalmar län', orgKind: 'region' });
   s.must(facilitator, { type: 'participant.remove', participantId: 'p-cilla1' });
   s.must(facilitator, { type: 'activity.focus', activityId: null });
   s.must(facilitator, { type: 'activity.remove', activityId: 'brainstorm-1' });
@@ -156,11 +162,11 @@ example('its step folds every event type as apply does', () => {
     state = expected as Workshop;
   }
   assert.equal(JSON.parse(JSON.stringify(state)), JSON.parse(JSON.stringify(s.state)));
-  const allTypes = ['workshop.created', 'workshop.updated', 'workshop.closed', 'workshop.reopened', 'participant.joined', 'participant.removed',
+  const allTypes = ['workshop.created', 'workshop.updated', 'workshop.closed', 'workshop.reopened', 'participant.joined', 'participant.removed', 'participant.updated',
     'activity.added', 'activity.updated', 'activity.moved', 'activity.removed', 'activity.focused', 'activity.locked',
     'note.added', 'note.edited', 'note.moved', 'note.deleted', 'note.grouped', 'theme.created', 'theme.renamed', 'theme.deleted',
     'voting.started', 'voting.changed', 'vote.cast', 'breakout.opened', 'breakout.closed', 'room.joined', 'room.updated',
-    'timer.set', 'announcement.set'];
+    'timer.set', 'announcement.set', 'absentee.added', 'absentee.removed'];
   assert.equal([...seen].sort(), allTypes.sort(), 'the story meets every event type');
 });
 

@@ -116,6 +116,17 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       if (!p) return state;
       return { ...state, participants: put(state.participants, p.id, { ...p, removed: true }) };
     }
+    case 'participant.updated': {
+      const p = state.participants[event.participantId];
+      if (!p) return state;
+      const corrected = {
+        ...p,
+        ...(event.name !== undefined && { name: event.name }),
+        ...(event.organisation !== undefined && { organisation: event.organisation }),
+        ...(event.orgKind !== undefined && { orgKind: event.orgKind }),
+      };
+      return { ...state, participants: put(state.participants, p.id, corrected) };
+    }
     case 'activity.added': {
       if (state.activities.some((a) => a.id === event.activity.id)) return state;
       const activities = state.activities.slice();
@@ -130,6 +141,7 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
         ...(event.anonymous !== undefined && { anonymous: event.anonymous }),
         ...(event.hidden !== undefined && { hidden: event.hidden }),
         ...(event.summary !== undefined && { summary: event.summary }),
+        ...(event.intro !== undefined && { intro: event.intro }),
       }));
     case 'activity.moved': {
       const from = state.activities.findIndex((a) => a.id === event.activityId);
@@ -145,9 +157,11 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
         ballots: without(state.ballots, () => true, event.activityId),
         currentActivityId:
           state.currentActivityId === event.activityId ? null : state.currentActivityId,
+        ...(state.projectorFocus?.activityId === event.activityId && { projectorFocus: null }),
       };
     case 'activity.focused':
-      return { ...state, currentActivityId: event.activityId };
+      // Another activity on every screen: the projector shows it whole.
+      return { ...state, currentActivityId: event.activityId, ...(state.projectorFocus && { projectorFocus: null }) };
     case 'activity.locked':
       return mapActivity(state, event.activityId, (a) => ({ ...a, locked: event.locked }));
     case 'note.added': {
@@ -170,14 +184,18 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       };
     }
     case 'note.edited':
-      return mapNote(state, event.noteId, (n) => ({
-        ...n,
-        text: event.text,
-        ...(event.owner !== undefined && { owner: event.owner }),
-        ...(event.due !== undefined && { due: event.due }),
-        ...(event.rating !== undefined && { rating: event.rating }),
-        updatedAt: event.at,
-      }), put);
+      return mapNote(state, event.noteId, (n) => {
+        // `rating: null` takes the rating away.
+        const { rating: _, ...unrated } = n;
+        return {
+          ...(event.rating === null ? unrated : n),
+          text: event.text,
+          ...(event.owner !== undefined && { owner: event.owner }),
+          ...(event.due !== undefined && { due: event.due }),
+          ...(typeof event.rating === 'number' && { rating: event.rating }),
+          updatedAt: event.at,
+        };
+      }, put);
     case 'note.moved':
       return mapNote(state, event.noteId, (n) => ({ ...n, columnId: event.columnId, updatedAt: event.at }), put);
     case 'note.deleted':
@@ -244,6 +262,17 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       return { ...state, timer: event.timer };
     case 'announcement.set':
       return { ...state, announcement: event.announcement };
+    case 'projector.focused':
+      return { ...state, projectorFocus: event.focus };
+    case 'absentee.added': {
+      const absentees = state.absentees ?? [];
+      if (absentees.some((a) => a.id === event.absentee.id)) return state;
+      return { ...state, absentees: [...absentees, event.absentee] };
+    }
+    case 'absentee.removed':
+      return state.absentees?.some((a) => a.id === event.absenteeId)
+        ? { ...state, absentees: state.absentees.filter((a) => a.id !== event.absenteeId) }
+        : state;
   }
 }
 

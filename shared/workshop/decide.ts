@@ -3,9 +3,10 @@
 import type { Command } from '../schema.ts';
 import { noteCount } from './apply.ts';
 import { accept, emptiedColumn, findActivity, mayWrite, refuse, type DecideContext, type Decision } from './decision.ts';
-import { LIMITS, actorId, newNote, takesOwner, type Actor, type Note, type Workshop } from './model.ts';
+import { LIMITS, actorId, newNote, takesOwner, type Actor, type NextMeeting, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
+import { decideProjectorFocus } from './projectorFocus.ts';
 
 export type { DecideContext, Decision };
 
@@ -20,6 +21,9 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'activity.focus',
   'activity.lock',
   'participant.remove',
+  'absentee.add',
+  'absentee.remove',
+  'participant.update',
   'breakout.open',
   'breakout.close',
   'room.move',
@@ -30,6 +34,7 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'timer.stop',
   'announcement.send',
   'announcement.clear',
+  'projector.focus',
   'note.group',
   'theme.create',
   'theme.rename',
@@ -40,6 +45,8 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'results.reveal',
   'options.import',
 ]);
+
+const NO_NEXT_MEETING: NextMeeting = { date: '', start: '', end: '', place: '' };
 
 export function isFacilitatorOnly(type: Command['type']): boolean {
   return FACILITATOR_ONLY.has(type);
@@ -55,7 +62,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
   }
   switch (command.type) {
     case 'workshop.update': {
-      const info = changed(state, command.info);
+      // A workshop without a next meeting has an empty one: sending that again changes nothing.
+      const info = changed({ ...state, nextMeeting: state.nextMeeting ?? NO_NEXT_MEETING }, command.info);
       return info ? accept({ type: 'workshop.updated', info }) : accept();
     }
     case 'workshop.close':
@@ -79,8 +87,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
         // Which column: the client knows what it left out (see emptiedColumn).
         if (emptiedColumn(state, activity, command.columns)) return refuse('column_not_empty');
       }
-      const { title, columns, anonymous, hidden, summary } = command;
-      const change = changed(activity, { title, columns, anonymous, hidden, summary });
+      const { title, columns, anonymous, hidden, summary, intro } = command;
+      const change = changed({ ...activity, intro: activity.intro ?? '' }, { title, columns, anonymous, hidden, summary, intro });
       // An unchanged `anonymous` must not reach the event: it would resend every view.
       return change ? accept({ type: 'activity.updated', activityId: activity.id, ...change }) : accept();
     }
@@ -114,9 +122,11 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       const kind = findActivity(state, note.activityId)?.kind;
       const isAction = takesOwner(kind);
       const rating = kind === 'evaluation' ? command.rating : undefined;
+      const rated = rating === undefined ? note.rating !== undefined : rating !== null;
+      if (!command.text && !(kind === 'evaluation' && rated)) return refuse('invalid', 'text');
       const same =
         note.text === command.text &&
-        (rating === undefined || rating === note.rating) &&
+        (rating === undefined || rating === (note.rating ?? null)) &&
         (!isAction || ((command.owner ?? note.owner) === note.owner && (command.due ?? note.due) === note.due));
       if (same) return accept();
       return accept({
@@ -178,10 +188,30 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     case 'announcement.send':
     case 'announcement.clear':
       return decideRooms(state, command, actor, ctx);
+    case 'projector.focus':
+      return decideProjectorFocus(state, command);
+    case 'absentee.add': {
+      const absentees = state.absentees ?? [];
+      if (absentees.some((a) => a.id === command.absenteeId)) return refuse('exists', 'absentee');
+      if (absentees.length >= LIMITS.absentees) return refuse('limit', 'absentees');
+      const { absenteeId: id, name, organisation } = command;
+      return accept({ type: 'absentee.added', absentee: { id, name, organisation } });
+    }
+    case 'absentee.remove':
+      if (!state.absentees?.some((a) => a.id === command.absenteeId)) return refuse('not_found', 'absentee');
+      return accept({ type: 'absentee.removed', absenteeId: command.absenteeId });
     case 'participant.remove': {
       const p = state.participants[command.participantId];
       if (!p) return refuse('not_found', 'participant');
       return p.removed ? accept() : accept({ type: 'participant.removed', participantId: p.id });
+    }
+    case 'participant.update': {
+      const p = state.participants[command.participantId];
+      // Someone removed is no longer listed anywhere: nothing of theirs to correct.
+      if (!p || p.removed) return refuse('not_found', 'participant');
+      const { name, organisation, orgKind } = command;
+      const change = changed(p, { name, organisation, orgKind });
+      return change ? accept({ type: 'participant.updated', participantId: p.id, ...change }) : accept();
     }
   }
 }
@@ -219,6 +249,8 @@ function addNote(
   const denied = mayWrite(state, activity, actor);
   if (denied) return denied;
   if (!activity.columns.some((c) => c.id === command.columnId)) return refuse('not_found', 'column');
+  // A rating counts on its own; any other note needs words.
+  if (!command.text && !(activity.kind === 'evaluation' && command.rating !== undefined)) return refuse('invalid', 'text');
   if (state.notes[command.noteId]) return refuse('exists', 'note');
   if (noteCount(state) >= LIMITS.notesPerWorkshop) return refuse('limit', 'notes');
   const author = actorId(actor);

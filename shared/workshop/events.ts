@@ -1,11 +1,14 @@
 // Events: the record of what happened to a workshop. Stored in order, folded by `apply`.
 import type {
+  Absentee,
   Activity,
   Announcement,
   Breakout,
   Column,
   Note,
+  OrgKind,
   Participant,
+  ProjectorFocus,
   Theme,
   Timer,
   Voting,
@@ -27,6 +30,8 @@ export type WorkshopEvent =
   | { type: 'workshop.reopened' }
   | { type: 'participant.joined'; participant: Participant }
   | { type: 'participant.removed'; participantId: string }
+  /** The facilitator corrected how someone joined: only the fields that changed. */
+  | { type: 'participant.updated'; participantId: string; name?: string; organisation?: string; orgKind?: OrgKind }
   | { type: 'activity.added'; activity: Activity; index: number }
   | {
       type: 'activity.updated';
@@ -36,6 +41,7 @@ export type WorkshopEvent =
       anonymous?: boolean;
       hidden?: boolean;
       summary?: string;
+      intro?: string;
     }
   | { type: 'activity.moved'; activityId: string; index: number }
   | { type: 'activity.removed'; activityId: string }
@@ -51,7 +57,8 @@ export type WorkshopEvent =
       text: string;
       owner?: string;
       due?: string;
-      rating?: number;
+      /** null: the rating was taken away. */
+      rating?: number | null;
       at: number;
     }
   | { type: 'note.moved'; noteId: string; activityId: string; roomId: string | null; columnId: string; at: number }
@@ -79,7 +86,12 @@ export type WorkshopEvent =
       summary?: string;
     }
   | { type: 'timer.set'; timer: Timer | null }
-  | { type: 'announcement.set'; announcement: Announcement | null };
+  | { type: 'announcement.set'; announcement: Announcement | null }
+  /** The projector shows one column, theme or room alone (null: the whole activity again). */
+  | { type: 'projector.focused'; focus: ProjectorFocus | null }
+  /** Someone expected who sent apologies, for the minutes' "Anmält förhinder". */
+  | { type: 'absentee.added'; absentee: Absentee }
+  | { type: 'absentee.removed'; absenteeId: string };
 
 export type EventType = WorkshopEvent['type'];
 

@@ -55,6 +55,11 @@ export interface Activity {
   hidden: boolean;
   /** The facilitator's summary of the activity, for the export. */
   summary: string;
+  /**
+   * An introduction or background the facilitator gives (slides, a link to the plan discussed):
+   * shown on phones and in the minutes; http(s) links in it become links. Absent before it existed.
+   */
+  intro?: string;
   /** Dot voting on the activity's notes (or themes). */
   voting: Voting | null;
 }
@@ -135,6 +140,16 @@ export interface Timer {
   durationMs: number;
 }
 
+/**
+ * What the projector shows alone, chosen by the facilitator: one column or theme of an
+ * activity's board, or one room of its report-back. Phones do not follow it.
+ */
+export interface ProjectorFocus {
+  activityId: string;
+  kind: 'column' | 'theme' | 'room';
+  id: string;
+}
+
 /** A message to everyone, shown prominently on phones ("2 minuter kvar"). */
 export interface Announcement {
   text: string;
@@ -208,6 +223,23 @@ export interface Participant {
 
 export type WorkshopStatus = 'open' | 'closed';
 
+/** When and where the group meets next, for the minutes; every field may be empty. */
+export interface NextMeeting {
+  /** "" or YYYY-MM-DD. */
+  date: string;
+  /** "" or HH:MM. */
+  start: string;
+  end: string;
+  place: string;
+}
+
+/** Someone expected who sent apologies ("Anmält förhinder"), as the facilitator typed them. */
+export interface Absentee {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
 export interface WorkshopInfo {
   title: string;
   date: string;
@@ -215,6 +247,8 @@ export interface WorkshopInfo {
   purpose: string;
   goal: string;
   language: Language;
+  /** Set by the facilitator for the minutes; absent until then (and in workshops made before). */
+  nextMeeting?: NextMeeting;
 }
 
 export interface Workshop extends WorkshopInfo {
@@ -233,6 +267,10 @@ export interface Workshop extends WorkshopInfo {
   ballots: Record<string, Record<string, Record<string, number>>>;
   participants: Record<string, Participant>;
   notes: Record<string, Note>;
+  /** The projector's focus; absent or null: the whole activity. Cleared when the activity changes. */
+  projectorFocus?: ProjectorFocus | null;
+  /** Expected but absent, in the order they were added; absent in workshops made before. */
+  absentees?: Absentee[];
   /** Sequence number of the last event applied. */
   seq: number;
 }
@@ -249,6 +287,8 @@ export const LIMITS = {
   noteText: 500,
   title: 200,
   shortText: 120,
+  /** A participant's display name. */
+  personName: 80,
   longText: 2000,
   activities: 50,
   columns: 12,
@@ -260,6 +300,8 @@ export const LIMITS = {
   themes: 200,
   /** Next steps carried over to the next meeting. */
   followUps: 100,
+  /** Those listed as absent with apologies. */
+  absentees: 200,
   /** Participants who may join one workshop (a hall of 1,000 five times over). */
   participants: 5000,
   /**

@@ -120,8 +120,11 @@ keys('joining: name, organisation, its kind with the arrow keys, and Enter', asy
   await tabTo(ctx, byTestid('join-organisation'), { max: 1 });
   await page.keyboard.type('Region Kronoberg');
   await tabTo(ctx, byTestid('join-orgkind'), { max: 1 });
+  assert.is(await page.getByTestId('join-orgkind').inputValue(), 'region', 'the name suggested "Region"');
   await page.keyboard.press('ArrowDown');
-  assert.is(await page.getByTestId('join-orgkind').inputValue(), 'region', 'the arrow key chose "Region"');
+  assert.is(await page.getByTestId('join-orgkind').inputValue(), 'brukarrepresentant', 'the arrow keys change it');
+  await page.keyboard.press('ArrowUp');
+  assert.is(await page.getByTestId('join-orgkind').inputValue(), 'region', 'and choose "Region"');
   await visible(ctx);
   // Shift+Tab goes back without losing anything.
   await tabTo(ctx, byTestid('join-organisation'), { back: true, max: 1 });
@@ -134,9 +137,11 @@ keys('joining: name, organisation, its kind with the arrow keys, and Enter', asy
   await visible(ctx);
 });
 
-keys('posting a note: Tab to the text, type, Tab to the button, Enter', async (ctx) => {
+keys('posting a note: Tab to "+ Ny lapp", Enter opens it in the text, type, Tab to the button, Enter', async (ctx) => {
   const { page } = ctx;
-  await tabTo(ctx, byTestid('note-input'));
+  await tabTo(ctx, byTestid('composer-open'));
+  await page.keyboard.press('Enter');
+  assert.is((await visible(ctx)).testid, 'note-input', 'Enter on "+ Ny lapp" puts focus in the text field');
   await page.keyboard.type('Korta vägar mellan kommun och region');
   await tabTo(ctx, byTestid('note-submit'), { max: 3 });
   await page.keyboard.press('Enter');

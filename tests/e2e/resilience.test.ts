@@ -14,7 +14,7 @@ import { createServer } from '../../server/server.ts';
 import { SqliteStore } from '../../server/store/sqlite.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm, composer } from '../helpers/browser.ts';
 
 const UNSAVED = 'Inte sparad än';
 const OFFLINE = 'Ingen anslutning.';
@@ -58,7 +58,7 @@ const addedSeqs = (ctx: Ctx, text: string) =>
     .map(({ seq }) => seq);
 
 async function post(ctx: Ctx, text: string) {
-  await ctx.page.getByTestId('note-input').fill(text);
+  await (await composer(ctx.page)).fill(text);
   await ctx.page.getByTestId('note-submit').click();
   await note(ctx, text).waitFor();
 }
@@ -141,9 +141,9 @@ flaky('a participant who reloads is still the same participant, with their note 
 
   await page.reload();
   await note(ctx, 'Kort väg mellan kommun och region').waitFor();
-  await page.getByTestId('note-input').waitFor();
+  await page.getByTestId('composer-open').or(page.getByTestId('note-input')).first().waitFor();
   assert.is(await page.getByTestId('join-name').count(), 0, 'no join form after a reload');
-  await page.getByText('Du deltar som Anna Andersson, Nybro kommun.').waitFor();
+  await page.getByText('Du deltar som Anna Andersson, Nybro kommun (Kommun).').waitFor();
 
   // Still theirs: the note offers "Ändra", and the edit is accepted by the server.
   const found = note(ctx, 'Kort väg mellan kommun och region');

@@ -84,6 +84,8 @@ export interface Profile {
   name: string;
   organisation: string;
   orgKind: OrgKind;
+  /** Chosen by the person on the join form; profiles saved before the kind was required lack it. */
+  kindConfirmed?: boolean;
 }
 
 export const loadProfile = () => readJson<Profile>(`${PREFIX}profile`);

@@ -5,6 +5,7 @@ import { nanoid } from 'nanoid';
 import type { Command, Presence, Projection, Refused, Snapshot, You } from '../../../shared/protocol.ts';
 import type { JoinRequest } from '../../../shared/schema.ts';
 import { applyInPlace } from '../../../shared/workshop/apply.ts';
+import { NO_PROJECTION } from '../../../shared/workshop/view.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
 import { tally } from '../../../shared/workshop/voting.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type Column,
   type ErrorCode,
   type OptionResult,
+  type OrgKind,
   type Room,
   type Workshop,
   type WorkshopInfo,
@@ -61,7 +63,6 @@ export interface RoomDraft {
 
 export type RoomPatch = Partial<Pick<Room, 'name' | 'reporterId' | 'videoUrl' | 'summary'>>;
 
-const NO_PROJECTION: Projection = { results: {}, hiddenCounts: {} };
 
 export class WorkshopState extends Toolkit {
   readonly workshopId: string;
@@ -264,6 +265,11 @@ export class WorkshopState extends Toolkit {
     return this.#send({ type: 'participant.remove', participantId });
   }
 
+  /** A facilitator's correction of how someone joined: only the fields that change are sent. */
+  updateParticipant(participantId: string, patch: { name?: string; organisation?: string; orgKind?: OrgKind }) {
+    return this.#send({ type: 'participant.update', participantId, ...patch });
+  }
+
   // --- notes ---------------------------------------------------------------------------
 
   /** `roomId`: the breakout room it is written in (a participant's own, or the one a facilitator visits). */
@@ -274,7 +280,8 @@ export class WorkshopState extends Toolkit {
     return noteId;
   }
 
-  editNote(noteId: string, text: string, extra: NoteExtra = {}) {
+  /** `rating: null` takes an evaluation's rating away. */
+  editNote(noteId: string, text: string, extra: Omit<NoteExtra, 'rating'> & { rating?: number | null } = {}) {
     this.#clearNoteFailures(noteId);
     return this.#send({ type: 'note.edit', noteId, text, ...extra });
   }
@@ -296,7 +303,7 @@ export class WorkshopState extends Toolkit {
     return activityId;
   }
 
-  updateActivity(activityId: string, patch: { title?: string; columns?: Column[]; anonymous?: boolean }) {
+  updateActivity(activityId: string, patch: { title?: string; columns?: Column[]; anonymous?: boolean; intro?: string }) {
     return this.#send({ type: 'activity.update', activityId, ...patch });
   }
 
@@ -380,6 +387,17 @@ export class WorkshopState extends Toolkit {
 
   updateInfo(info: Partial<WorkshopInfo>) {
     return this.#send({ type: 'workshop.update', info });
+  }
+
+  // --- the minutes (facilitators) ------------------------------------------------------
+
+  /** Someone expected who sent apologies ("Anmält förhinder"). */
+  addAbsentee(name: string, organisation: string) {
+    return this.#send({ type: 'absentee.add', absenteeId: nanoid(), name, organisation });
+  }
+
+  removeAbsentee(absenteeId: string) {
+    return this.#send({ type: 'absentee.remove', absenteeId });
   }
 
   close() {
