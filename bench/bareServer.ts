@@ -70,7 +70,7 @@ io.on('connection', (socket: Socket) => {
       workshop: { ...workshop, id: auth.workshopId, seq },
       you: { role: role(), participantId },
       serverNow: Date.now(),
-      projection: { results: {}, hiddenCounts: {} },
+      projection: { results: {}, hiddenCounts: {}, voters: {} },
       retentionDays: null,
     });
   snapshot();

@@ -11,6 +11,7 @@ import type { Sequenced } from '../shared/workshop/events.ts';
 import { roomOf, type Viewer, type Workshop } from '../shared/workshop/model.ts';
 import {
   needsResync,
+  NO_PROJECTION,
   personalView,
   projection,
   sharedRoomOf,
@@ -157,6 +158,9 @@ export function createFanout(io: Io, workshops: Workshops) {
   /** Join a freshly connected (or just joined) socket to the channels it belongs in. */
   function enter(socket: VSocket, { state }: Loaded) {
     const { workshopId, viewer } = socket.data;
+    // Joins held back go first, to those already following: a catch-up or snapshot sent next
+    // must never be overtaken by an older held join (a seq going backwards looks like a loss).
+    sendHeldJoins(workshopId);
     socket.join(channels.workshop(workshopId));
     if (viewer.role === 'facilitator') return socket.join(channels.facilitators(workshopId));
     socket.join(channels.public(workshopId));
@@ -176,7 +180,7 @@ export function createFanout(io: Io, workshops: Workshops) {
       workshops.read(workshopId, ({ state }) => {
         const next = projectionOf(state);
         const text = JSON.stringify(next);
-        if (text === (lastProjection.get(workshopId) ?? JSON.stringify({ results: {}, hiddenCounts: {} }))) return;
+        if (text === (lastProjection.get(workshopId) ?? JSON.stringify(NO_PROJECTION))) return;
         lastProjection.set(workshopId, text);
         io.local.to(channels.workshop(workshopId)).emit('projection', next);
       }).catch(() => {}); // the next change sends it

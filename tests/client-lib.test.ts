@@ -568,7 +568,7 @@ function annasBoard(savedAt: number, change: Partial<Workshop> = {}): CachedBoar
     savedAt,
     workshop: view(state, { role: 'participant', participantId: 'anna' }),
     you: { role: 'participant', participantId: 'anna' },
-    projection: { results: {}, hiddenCounts: {} },
+    projection: { results: {}, hiddenCounts: {}, voters: {} },
     clockOffset: 120,
     retentionDays: 30,
   };

@@ -7,7 +7,7 @@
 // as a `Projection`, and tallies only once results are revealed or live.
 import type { WorkshopEvent } from './events.ts';
 import { roomOf, type Note, type OptionResult, type Viewer, type Workshop } from './model.ts';
-import { resultsVisible, tally } from './voting.ts';
+import { resultsVisible, tally, voterCount } from './voting.ts';
 
 type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'> & Pick<Partial<Note>, 'anonymous'>;
 
@@ -225,12 +225,17 @@ export interface Projection {
   results: Record<string, OptionResult[]>;
   /** How many notes hidden activities hold. */
   hiddenCounts: Record<string, number>;
+  /** How many have placed a dot in votes that are open: for the projector, never who. */
+  voters: Record<string, number>;
 }
 
+export const NO_PROJECTION: Projection = { results: {}, hiddenCounts: {}, voters: {} };
+
 export function projection(state: Workshop): Projection {
-  const out: Projection = { results: {}, hiddenCounts: {} };
+  const out: Projection = { results: {}, hiddenCounts: {}, voters: {} };
   for (const activity of state.activities) {
     if (resultsVisible(activity)) out.results[activity.id] = tally(state, activity.id);
+    if (activity.voting?.open) out.voters[activity.id] = voterCount(state, activity.id);
     if (activity.hidden)
       out.hiddenCounts[activity.id] = Object.values(state.notes).filter((n) => n.activityId === activity.id).length;
   }

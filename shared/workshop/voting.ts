@@ -101,6 +101,14 @@ export function averageRating(notes: Iterable<{ rating?: number }>): { average: 
   return count ? { average: sum / count, count } : null;
 }
 
+/** How many participants (not removed) have at least one dot placed in an activity's vote. */
+export function voterCount(state: Workshop, activityId: string): number {
+  let n = 0;
+  for (const [participantId, ballot] of Object.entries(state.ballots[activityId] ?? {}))
+    if (!state.participants[participantId]?.removed && Object.values(ballot).some((dots) => dots > 0)) n += 1;
+  return n;
+}
+
 /** Whether participants and the projector may see an activity's results now. */
 export function resultsVisible(activity: Activity): boolean {
   return !!activity.voting && (activity.voting.revealed || activity.voting.live);

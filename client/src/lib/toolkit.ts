@@ -2,6 +2,7 @@
 // and a participant's vote. A base of WorkshopState, kept apart so that class stays readable.
 import { nanoid } from 'nanoid';
 import type { Command } from '../../../shared/protocol.ts';
+import type { ProjectorFocus } from '../../../shared/workshop/model.ts';
 import type { CommandInput } from './connection.ts';
 
 export interface VotingSetup {
@@ -84,5 +85,12 @@ export abstract class Toolkit {
 
   setSummary(activityId: string, summary: string) {
     return this.command({ type: 'activity.update', activityId, summary });
+  }
+
+  // --- the projector (facilitators) ----------------------------------------------------
+
+  /** Show one column, theme or room alone on the projector; null: the whole activity. */
+  focusProjector(focus: ProjectorFocus | null) {
+    return this.command({ type: 'projector.focus', focus });
   }
 }
