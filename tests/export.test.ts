@@ -69,11 +69,16 @@ function placesOf(items: Array<{ level: number; text: string }>) {
   return found;
 }
 
-function assertPlaces(p: Played, found: ReturnType<typeof placesOf>, format: string) {
+/** Word and print give an option a second time, in the table of dots by kind under the ranking. */
+const BY_KIND = 'Per organisationstyp';
+
+function assertPlaces(p: Played, found: ReturnType<typeof placesOf>, format: string, byKind = false) {
   for (const e of p.notes) {
     const at = found.get(e.marker) ?? [];
-    assert.is(at.length, 1, `${format}: ${e.marker} (${e.text}) appears ${at.length} times`);
+    const twice = byKind && e.part === 'ranking';
+    assert.is(at.length, twice ? 2 : 1, `${format}: ${e.marker} (${e.text}) appears ${at.length} times`);
     assert.equal(at[0].heads.filter(Boolean), headingsFor(p, e), `${format}: ${e.marker} under the wrong headings`);
+    if (twice) assert.equal(at[1].heads.filter(Boolean), [...headingsFor(p, e), BY_KIND], `${format}: ${e.marker} not by kind`);
     const { text } = at[0];
     assert.ok(text.includes(e.text), `${format}: ${e.marker} text changed: ${text}`);
     if (e.author && e.part !== 'ranking' && e.part !== 'nextSteps') assert.ok(text.includes(e.author), `${format}: ${e.marker} without its author`);
@@ -130,7 +135,7 @@ exp('docx: unzips to Word paragraphs with the same headings and notes', (ctx) =>
   assert.equal(paragraphs[0], { style: 'Title', text: TITLE });
   const h1 = paragraphs.filter((p) => p.style === 'Heading1').map((p) => p.text);
   assert.equal(h1, ['Närvarande', '1. SWOT: samverkan i länet', '2. Börja, sluta, fortsätta', '3. Gruppdiskussion', '4. Vilka områden ska vi prioritera?', '5. Utvärdering', 'Beslut', 'Att göra till nästa möte']);
-  assertPlaces(ctx.played, placesOf(docxItems(docx)), 'docx');
+  assertPlaces(ctx.played, placesOf(docxItems(docx)), 'docx', true);
 });
 
 exp('html: every note once, inside its activity, room, theme or column', (ctx) => {
@@ -138,8 +143,10 @@ exp('html: every note once, inside its activity, room, theme or column', (ctx) =
   const { played } = ctx;
   for (const e of played.notes) {
     const at = [...html.matchAll(new RegExp(e.marker, 'g'))].map((m) => m.index!);
-    assert.is(at.length, 1, `html: ${e.marker} appears ${at.length} times`);
+    assert.is(at.length, e.part === 'ranking' ? 2 : 1, `html: ${e.marker} appears ${at.length} times`);
     const place = htmlContext(html, at[0]);
+    if (e.part === 'ranking')
+      assert.equal([place.table, htmlContext(html, at[1]).table], ['ranking', 'by-kind'], `${e.marker}: the ranking, then dots by kind`);
     if (e.part === 'decisions' || e.part === 'nextSteps') {
       assert.is(place.section, e.part === 'decisions' ? 'decisions' : 'next-steps');
       continue;
@@ -196,9 +203,16 @@ exp('the ranking: most dots first, with counts, share and dots by kind of organi
   const csv = parseCsv(ctx.files.csv.toString('utf8')).filter((r) => r[0].startsWith('4. '));
   assert.equal(csv.map((r) => [bare(r[4]), r[6]]), ranking.map((r) => [r.text, String(r.votes)]));
   const docx = docxParagraphs(ctx.files.docx).map((p) => p.text);
-  const start = docx.indexOf('Resultat') + 9; // the heading, then eight header cells
-  const rows = ranking.map((_, i) => docx.slice(start + 8 * i, start + 8 * i + 6));
-  assert.equal(rows.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), r.kommun, r.region]));
+  // Word: the ranking in four columns, then dots by kind in a table of its own (every kind voted here).
+  const at = docx.indexOf('Resultat');
+  assert.equal(docx.slice(at + 1, at + 5), ['Placering', 'Alternativ', 'Prickar', 'Andel']);
+  const rows = ranking.map((_, i) => docx.slice(at + 5 + 4 * i, at + 9 + 4 * i));
+  assert.equal(rows.map((c) => [c[0], bare(c[1]), c[2]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes)]));
+  const kinds = docx.indexOf(BY_KIND, at);
+  assert.is(kinds, at + 5 + 4 * ranking.length, 'dots by kind straight after the ranking');
+  assert.equal(docx.slice(kinds + 1, kinds + 6), ['Alternativ', 'Kommun', 'Region', 'Brukarrepresentant', 'Annan']);
+  const byKind = ranking.map((_, i) => docx.slice(kinds + 6 + 5 * i, kinds + 11 + 5 * i));
+  assert.equal(byKind.map((c) => [bare(c[0]), c[1], c[2]]), ranking.map((r) => [r.text, r.kommun, r.region]));
 });
 
 exp('hostile notes come out as inert text in every format', (ctx) => {

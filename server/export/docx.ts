@@ -1,11 +1,13 @@
 // The summary as a Word document: real headings, bullet lists and tables (Word and LibreOffice).
 import {
+  AlignmentType,
   Document,
   HeadingLevel,
   Packer,
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
@@ -13,16 +15,20 @@ import {
 } from 'docx';
 import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { roomHeading } from './outline.ts';
+import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { clean, labelled, oneLine } from './text.ts';
 
 type Block = Paragraph | Table;
 // Levels as in the Markdown (1 the title, 2 a section); Word's are one lower under its Title.
 const LEVELS = [HeadingLevel.TITLE, HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3] as const;
 
-const heading = (level: 1 | 2 | 3 | 4, text: string) => new Paragraph({ text: oneLine(text), heading: LEVELS[level - 1] });
+/** A heading stays on the page of what follows it (a table's first row included). */
+const heading = (level: 1 | 2 | 3 | 4, text: string) =>
+  new Paragraph({ text: oneLine(text), heading: LEVELS[level - 1], keepNext: true });
+
 
 /** Runs of free text; a newline in it becomes a line break, never anything else. */
-const runs = (text: string, options: { bold?: boolean; italics?: boolean } = {}): TextRun[] =>
+const runs = (text: string, options: { bold?: boolean; italics?: boolean; size?: number } = {}): TextRun[] =>
   clean(text)
     .trim()
     .split('\n')
@@ -55,21 +61,40 @@ function board(b: Board, level: 3 | 4, labels: Labels): Block[] {
   return out;
 }
 
-function table(head: string[], rows: string[][]): Table {
-  const cell = (text: string, bold = false) => new TableCell({ children: [para(runs(text, { bold }))] });
+/** A4 (11906 twips) less 18 mm margins, as the printed HTML: the width the tables fill. */
+const PAGE = { width: 11906, height: 16838, marginX: 1020, marginY: 1134 };
+const TABLE_TWIPS = PAGE.width - 2 * PAGE.marginX;
+
+/**
+ * A table of fixed column widths (Word and LibreOffice then size no column to its content), in
+ * 10 pt, whose header row repeats on every page and whose rows never break across pages.
+ */
+function table(g: Grid): Table {
+  const twips = g.widths.map((p) => Math.floor((p / 100) * TABLE_TWIPS));
+  twips[twips.indexOf(Math.max(...twips))] += TABLE_TWIPS - twips.reduce((a, b) => a + b, 0);
+  const cell = (text: string, i: number, bold: boolean) =>
+    new TableCell({
+      width: { size: twips[i], type: WidthType.DXA },
+      children: [new Paragraph({ alignment: g.numeric[i] ? AlignmentType.RIGHT : undefined, children: runs(text, { bold, size: 20 }) })],
+    });
   return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TABLE_TWIPS, type: WidthType.DXA },
+    columnWidths: twips,
+    layout: TableLayoutType.FIXED,
+    margins: { left: 100, right: 100, top: 30, bottom: 30 },
     rows: [
-      new TableRow({ tableHeader: true, children: head.map((h) => cell(h, true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((v) => cell(v)) })),
+      new TableRow({ tableHeader: true, cantSplit: true, children: g.head.map((h, i) => cell(h, i, true)) }),
+      ...g.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(v, i, false)) })),
     ],
   });
 }
 
+/** The ranking, then dots by kind of organisation in a compact table of its own (kinds that voted). */
 function ranking(rows: RankingRow[], note: string | null, labels: Labels): Block[] {
-  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
-  const body = rows.map((r) => [String(r.rank), oneLine(r.text), String(r.votes), r.share, ...r.byKind.map((k) => k.text)]);
-  const out: Block[] = [heading(3, labels.results), table([labels.rank, labels.option, labels.votes, labels.share, ...kinds], body)];
+  const out: Block[] = [heading(3, labels.results), table(rankingGrid(rows, labels))];
+  const byKind = byKindGrid(rows, labels);
+  if (!byKind) return out;
+  out.push(heading(4, labels.byKind), table(byKind));
   return note ? [...out, para(runs(note, { italics: true }))] : out;
 }
 
@@ -128,17 +153,27 @@ export function renderDocx(o: Outline): Promise<Buffer> {
   const children: Block[] = [
     ...front(o),
     ...part(labels.followUp, o.followUp, (items) => [
-      table([labels.what, labels.who, labels.when, labels.status], items.map((s) => [s.what, s.who, s.when, s.column])),
+      table(stepsGrid(items, labels, true)),
     ]),
     ...o.sections.flatMap((s) => section(s, labels)),
     ...part(labels.decisions, o.decisions, (items) => items.map((n) => note(n, labels, false))),
-    ...part(labels.nextSteps, o.nextSteps, (items) => [table([labels.what, labels.who, labels.when], items.map((s) => [s.what, s.who, s.when]))]),
+    ...part(labels.nextSteps, o.nextSteps, (items) => [table(stepsGrid(items, labels, false))]),
   ];
   const doc = new Document({
     title: oneLine(o.title),
     creator: 'Verkstad',
     styles: { default: { document: { run: { font: 'Calibri', size: 22 } } } },
-    sections: [{ properties: { page: { size: { width: 11906, height: 16838 } } }, children }],
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: PAGE.width, height: PAGE.height },
+            margin: { left: PAGE.marginX, right: PAGE.marginX, top: PAGE.marginY, bottom: PAGE.marginY },
+          },
+        },
+        children,
+      },
+    ],
   });
   return Packer.toBuffer(doc);
 }

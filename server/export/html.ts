@@ -1,6 +1,7 @@
 // The summary as one standalone HTML page: no external resources, prints to a clean A4 PDF.
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { roomHeading } from './outline.ts';
+import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 
 /** The page's only stylesheet; the app's CSP allows it by hash in the preview (server/security.ts). */
@@ -13,19 +14,18 @@ h2 { font-size: 15pt; margin: 1.6em 0 .4em; border-bottom: 1px solid #999; paddi
 h3 { font-size: 12.5pt; margin: 1.2em 0 .3em; }
 h4 { font-size: 11pt; margin: 1em 0 .2em; }
 h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-dl.info { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; }
+dl.info { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15em 1em; }
 dl.info dt { font-weight: 600; }
 dl.info dd { margin: 0; overflow-wrap: anywhere; }
 ul { margin: .2em 0 .6em; padding-left: 1.3em; }
 li { margin: .15em 0; break-inside: avoid; }
 .author, .meta { color: #444; }
 .column { font-style: italic; }
-table { border-collapse: collapse; width: 100%; margin: .4em 0 .8em; font-size: 10pt; }
-th, td { border: 1px solid #888; padding: .25em .45em; text-align: left; vertical-align: top; }
-td.n { text-align: right; white-space: nowrap; }
-table.next-steps td:first-child, table.ranking td:nth-child(2) { overflow-wrap: anywhere; }
-table.next-steps td:nth-child(3) .text { white-space: nowrap; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: .4em 0 .8em; font-size: 10pt; }
+th, td { border: 1px solid #888; padding: .25em .45em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th.n, td.n { text-align: right; }
 tr { break-inside: avoid; }
+${Array.from({ length: 100 }, (_, i) => `col.w${i + 1} { width: ${i + 1}%; }`).join('\n')}
 .room { border-left: 3px solid #bbb; padding-left: .8em; margin: 1em 0; }
 .empty { color: #666; font-style: italic; }
 .text { white-space: pre-wrap; }
@@ -73,15 +73,23 @@ function room(r: RoomBlock, labels: Labels): string {
   return tag('section', title + facts + board(r.board, 4, labels), ` class="room"${data('room', r.id)}`);
 }
 
+/**
+ * A table laid out from its column widths alone (percentages, table-layout: fixed), never from
+ * the font's: it is as wide as the page whatever fonts the printing machine has (issue 16).
+ */
+function grid(g: Grid, cell: (value: string) => string = esc): string {
+  const cols = tag('colgroup', g.widths.map((w) => `<col class="w${w}">`).join(''));
+  const n = (i: number) => (g.numeric[i] ? ' class="n"' : '');
+  const head = g.head.map((h, i) => tag('th', esc(h), ` scope="col"${n(i)}`)).join('');
+  const rows = g.rows.map((r) => tag('tr', r.map((v, i) => tag('td', cell(v), n(i))).join('')));
+  return tag('table', cols + tag('thead', tag('tr', head)) + tag('tbody', rows.join('')), ` class="${g.name}"`);
+}
+
+/** The ranking, then dots by kind of organisation in a compact table of its own (kinds that voted). */
 function ranking(rows: RankingRow[], note: string | null, labels: Labels): string {
-  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
-  const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds].map((h) => tag('th', esc(h), ' scope="col"'));
-  const num = (v: string | number) => tag('td', esc(String(v)), ' class="n"');
-  const body = rows.map((r) =>
-    tag('tr', [num(r.rank), tag('td', esc(oneLine(r.text))), num(r.votes), num(r.share), ...r.byKind.map((k) => num(k.text))].join('')),
-  );
-  const table = tag('table', tag('thead', tag('tr', head.join(''))) + tag('tbody', body.join('')), ' class="ranking"');
-  return tag('h3', esc(labels.results)) + table + (note ? tag('p', esc(note), ' class="meta"') : '');
+  const byKind = byKindGrid(rows, labels);
+  const kinds = byKind ? tag('h4', esc(labels.byKind)) + grid(byKind) + (note ? tag('p', esc(note), ' class="meta"') : '') : '';
+  return tag('h3', esc(labels.results)) + grid(rankingGrid(rows, labels)) + kinds;
 }
 
 function section(s: ActivitySection, labels: Labels): string {
@@ -111,12 +119,7 @@ function part<T>(title: string, cls: string, groups: PartGroup<T>[], body: (item
 
 /** Next steps as a table; the follow-up adds each one's status (the column it ended in). */
 function nextSteps(items: NextStep[], labels: Labels, withStatus = false): string {
-  const head = [labels.what, labels.who, labels.when, ...(withStatus ? [labels.status] : [])]
-    .map((h) => tag('th', esc(h), ' scope="col"'))
-    .join('');
-  const cells = (s: NextStep) => [s.what, s.who, s.when, ...(withStatus ? [s.column] : [])];
-  const rows = items.map((s) => tag('tr', cells(s).map((v) => tag('td', text(v))).join('')));
-  return tag('table', tag('thead', tag('tr', head)) + tag('tbody', rows.join('')), ' class="next-steps"');
+  return grid(stepsGrid(items, labels, withStatus), text);
 }
 
 function header(o: Outline): string {

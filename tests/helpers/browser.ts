@@ -25,9 +25,11 @@ export function browserTestsReady(): string | null {
   return null;
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `env`: the browser's environment, e.g. a fontconfig that offers one font family (helpers/fonts.ts). */
+export function launchChromium(env?: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    env,
     // Without the background-networking flags Chromium floods the closed network with requests.
     args: [
       '--headless',

@@ -66,10 +66,10 @@ export function docxParagraphs(docx: Buffer): Array<{ style: string; text: strin
   }));
 }
 
-/** The data-* attributes of every element open at `index` of an HTML page, outermost first. */
+/** The data-* attributes of every element open at `index` of an HTML page (a section's or table's class too). */
 export function htmlContext(html: string, index: number): Record<string, string> {
   const stack: Array<{ tag: string; data: Record<string, string> }> = [];
-  const VOID = new Set(['meta', 'br', 'link', 'img', 'input', 'hr']);
+  const VOID = new Set(['meta', 'br', 'link', 'img', 'input', 'hr', 'col']);
   for (const m of html.slice(0, index).matchAll(/<(\/?)([a-z0-9]+)([^>]*)>/gi)) {
     const [, close, tag] = m;
     if (close) {
@@ -79,8 +79,38 @@ export function htmlContext(html: string, index: number): Record<string, string>
       const data = Object.fromEntries([...m[3].matchAll(/data-(\w+)="([^"]*)"/g)].map((d) => [d[1], decodeXml(d[2])]));
       const cls = /class="([^"]*)"/.exec(m[3])?.[1];
       if (tag.toLowerCase() === 'section' && cls) data.section = cls;
+      if (tag.toLowerCase() === 'table' && cls) data.table = cls;
       stack.push({ tag: tag.toLowerCase(), data });
     }
   }
   return Object.assign({}, ...stack.map((s) => s.data));
+}
+
+export interface DocxTable {
+  /** tblW in twips, and whether the layout is fixed (columns from the grid, not the content). */
+  width: number;
+  fixed: boolean;
+  /** The grid's column widths in twips. */
+  grid: number[];
+  rows: Array<{ cantSplit: boolean; header: boolean; cells: string[] }>;
+}
+
+/** The tables of word/document.xml (not nested), with their widths and their rows' properties. */
+export function docxTables(docx: Buffer): DocxTable[] {
+  const xml = unzip(docx).get('word/document.xml')?.toString('utf8');
+  if (!xml) throw new Error('no word/document.xml');
+  const text = (part: string) => decodeXml([...part.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:br\/>/g)].map((m) => m[1] ?? '\n').join(''));
+  return [...xml.matchAll(/<w:tbl>([\s\S]*?)<\/w:tbl>/g)].map(([, tbl]) => ({
+    width: Number(/<w:tblW [^>]*w:w="(\d+)"/.exec(tbl)?.[1] ?? NaN),
+    fixed: /<w:tblLayout w:type="fixed"\/>/.test(tbl),
+    grid: [...tbl.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1])),
+    rows: [...tbl.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map(([, tr]) => {
+      const props = /<w:trPr>([\s\S]*?)<\/w:trPr>/.exec(tr)?.[1] ?? '';
+      return {
+        cantSplit: /<w:cantSplit\/>|<w:cantSplit w:val="(true|1|on)"\/>/.test(props),
+        header: /<w:tblHeader\/>|<w:tblHeader w:val="(true|1|on)"\/>/.test(props),
+        cells: [...tr.matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map(([, tc]) => text(tc)),
+      };
+    }),
+  }));
 }
