@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm, composer } from '../helpers/browser.ts';
 
 
 const ANNA = { name: 'Anna Andersson', organisation: 'Skellefteå kommun', orgKind: 'kommun', note: 'Gemensam bemanning över kommungränsen' };
@@ -47,11 +47,11 @@ async function phone(ctx: Ctx): Promise<Page> {
 async function joinAs(ctx: Ctx, page: Page, who: typeof ANNA) {
   await page.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
   await fillJoinForm(page, who);
-  await page.getByTestId('note-input').waitFor();
+  await page.getByTestId('composer-open').waitFor();
 }
 
 async function post(page: Page, text: string) {
-  await page.getByTestId('note-input').fill(text);
+  await (await composer(page)).fill(text);
   await page.getByTestId('note-submit').click();
   await page.getByTestId('note').filter({ hasText: text }).waitFor();
 }
@@ -175,8 +175,8 @@ story('a message from the facilitator reaches both rooms', async (ctx) => {
 
 story('closing the rooms shows the report-back side by side on the laptop and the projector', async (ctx) => {
   const page = ctx.facilitator;
-  page.once('dialog', (dialog) => dialog.accept());
   await page.getByTestId('close-rooms').click();
+  await page.getByTestId('close-rooms-confirm').click();
   const [a, b] = await reportRooms(page);
   const [boxA, boxB] = [await box(a), await box(b)];
   assert.ok(boxA.x + boxA.width <= boxB.x + 1, 'the rooms stand side by side on the laptop');

@@ -14,7 +14,7 @@ import type { Workshop } from '../../shared/workshop/model.ts';
 import { TestClient } from '../helpers/clients.ts';
 import { docxParagraphs, unzip } from '../helpers/readers.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving, fillJoinForm, rankingShown } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, LAPTOP, PHONE, recordRequests, requestsLeaving, fillJoinForm, rankingShown, composer } from '../helpers/browser.ts';
 
 const TITLE = 'LGS Jönköpings län – samverkan';
 const ROOMS = ['Grupp 1', 'Grupp 2'];
@@ -82,8 +82,9 @@ const addedSeqs = (ctx: Ctx, text: string) =>
     .map(({ seq }) => seq);
 
 async function post(page: Page, column: string, text: string) {
+  const input = await composer(page);
   await page.getByTestId('note-column').selectOption(column);
-  await page.getByTestId('note-input').fill(text);
+  await input.fill(text);
   await page.getByTestId('note-submit').click();
   await phoneNote(page, text).waitFor();
 }
@@ -162,7 +163,7 @@ story('three participants join on their phones with the code', async (ctx) => {
     await page.getByTestId('join-code').press('Enter');
     await page.waitForURL(new RegExp(`/j/${ctx.joinCode.replace(' ', '')}$`));
     await fillJoinForm(page, who);
-    await page.getByTestId('note-input').waitFor();
+    await page.getByTestId('composer-open').waitFor();
     await ctx.facilitator.getByTestId('participant').filter({ hasText: who.name }).waitFor();
   }
   await ctx.watcher.until((s) => Object.keys(s.participants).length === PEOPLE.length);
@@ -226,8 +227,8 @@ story('every note arrived exactly once: the phone, the facilitator page and the 
 
 story('closing the rooms shows every room’s notes in the report-back, once each', async (ctx) => {
   const page = ctx.facilitator;
-  page.once('dialog', (dialog) => dialog.accept());
   await page.getByTestId('close-rooms').click();
+  await page.getByTestId('close-rooms-confirm').click();
   for (const screen of [page, ...ctx.phones]) {
     const rooms = screen.getByTestId('report-back').getByTestId('report-room');
     for (const who of PEOPLE)

@@ -9,7 +9,7 @@ import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import type { Workshop } from '../../shared/workshop/model.ts';
 import { createWorkshop, facilitator, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, PHONE, fillJoinForm } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, PHONE, fillJoinForm, composer } from '../helpers/browser.ts';
 
 interface Ctx {
   srv: TestServer;
@@ -26,7 +26,7 @@ const noteOn = (page: Page, text: string) => page.getByTestId('participant-board
 const copies = (state: Workshop | null, text: string) => Object.values(state?.notes ?? {}).filter((n) => n.text.startsWith(text)).length;
 
 async function post(page: Page, text: string) {
-  await page.getByTestId('note-input').fill(text);
+  await (await composer(page)).fill(text);
   await page.getByTestId('note-submit').click();
   await noteOn(page, text).waitFor();
 }
@@ -59,7 +59,7 @@ away.before(async (ctx) => {
   ctx.page.setDefaultTimeout(10_000);
   await ctx.page.goto(`${ctx.srv.url}/j/${ctx.created.joinCode}`);
   await fillJoinForm(ctx.page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
-  await ctx.page.getByTestId('note-input').waitFor();
+  await ctx.page.getByTestId('composer-open').waitFor();
 });
 
 away.after(async (ctx) => {

@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CreatedWorkshop } from '../../shared/protocol.ts';
 import type { OrgKind } from '../../shared/workshop/model.ts';
-import { browserTestsReady, clientDir, fillJoinForm, launchChromium, PHONE, rankingShown, SocketWire } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, fillJoinForm, launchChromium, PHONE, rankingShown, SocketWire, composer } from '../helpers/browser.ts';
 import { createWorkshop, facilitator, participant, type TestClient } from '../helpers/clients.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
@@ -136,7 +136,7 @@ function assertGapsSkipped(ctx: Ctx, from: number) {
 }
 
 async function post(page: Page, text: string) {
-  await page.getByTestId('note-input').fill(text);
+  await (await composer(page)).fill(text);
   await page.getByTestId('note-submit').click();
   await noteOn(page, text).waitFor();
 }
@@ -188,7 +188,7 @@ story.after(async (ctx) => {
 story('a phone joins with the code; seven colleagues join from their laptops', async (ctx) => {
   await ctx.phone.goto(`${ctx.srv.url}/j/${ctx.workshop.joinCode}`);
   await fillJoinForm(ctx.phone, ME);
-  await ctx.phone.getByTestId('note-input').waitFor();
+  await ctx.phone.getByTestId('composer-open').waitFor();
   for (const who of OTHERS) ctx.others.push(await participant(ctx.srv.url, ctx.workshop.id, who));
   const state = await ctx.facilitator.until((s) => Object.keys(s.participants).length === OTHERS.length + 1);
   ctx.myId = Object.values(state.participants).find((p) => p.name === ME.name)!.id;

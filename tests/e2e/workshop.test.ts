@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm } from '../helpers/browser.ts';
+import { browserTestsReady, clientDir, launchChromium, requestsLeaving, recordRequests, fillJoinForm, composer } from '../helpers/browser.ts';
 
 
 interface Ctx {
@@ -74,7 +74,7 @@ story('a participant on a phone joins with the code and posts a note', async (ct
   await page.waitForURL(new RegExp(`/j/${ctx.joinCode.replace(' ', '')}$`));
   await fillJoinForm(page, { name: 'Anna Andersson', organisation: 'Nybro kommun', orgKind: 'kommun' });
 
-  await page.getByTestId('note-input').fill('Bra samverkan mellan kommun och region');
+  await (await composer(page)).fill('Bra samverkan mellan kommun och region');
   await page.getByTestId('note-submit').click();
   await page.getByTestId('note').filter({ hasText: 'Bra samverkan mellan kommun och region' }).waitFor();
   assert.is(await page.getByTestId('note-input').inputValue(), '', 'the composer is emptied after posting');
@@ -96,7 +96,7 @@ story('a reload on the phone resumes the same participant without joining again'
   const page = ctx.participant;
   await page.reload();
   await page.getByTestId('note').filter({ hasText: 'Bra samverkan' }).waitFor();
-  await page.getByTestId('note-input').waitFor();
+  await page.getByTestId('composer-open').or(page.getByTestId('note-input')).first().waitFor();
   assert.is(await page.getByTestId('join-name').count(), 0, 'no join form after a reload');
   assert.is(await ctx.facilitator.getByTestId('participant').count(), 1, 'still one participant');
 });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type WebSocket } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type WebSocket } from 'playwright-core';
 import type { Sequenced } from '../../shared/workshop/events.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -70,6 +70,19 @@ export async function fillJoinForm(page: Page, who: JoiningPerson): Promise<void
   await page.getByTestId('join-organisation').fill(who.organisation);
   await page.getByTestId('join-orgkind').selectOption(who.orgKind);
   await page.getByTestId('join-submit').click();
+}
+
+/**
+ * The phone's note composer, unfolded from its "+ Ny lapp" button when folded: its text field.
+ * (An evaluation shows its comment field at once.)
+ */
+export async function composer(page: Page): Promise<Locator> {
+  const input = page.getByTestId('note-input');
+  const open = page.getByTestId('composer-open');
+  await input.or(open).first().waitFor();
+  if (!(await input.isVisible())) await open.click();
+  await input.waitFor();
+  return input;
 }
 
 /** The ranking a page shows, row by row: option, count and rank as on screen. */
