@@ -39,13 +39,15 @@ export function archive(state: Workshop, options: { includeNames: boolean }): Ar
   const participants = options.includeNames
     ? state.participants
     : Object.fromEntries(Object.entries(state.participants).map(([id, p]) => [id, { ...p, name: '' }]));
+  // Those who sent apologies are named as the facilitator typed them: left out alike.
+  const absentees = options.includeNames ? state.absentees : state.absentees?.map((a) => ({ ...a, name: '' }));
   const results = Object.fromEntries(
     state.activities.filter((a) => a.voting).map((a) => [a.id, tally(state, a.id)]),
   );
   return {
     format: ARCHIVE_FORMAT,
     version: ARCHIVE_VERSION,
-    workshop: { ...state, notes, participants, ballots: {} },
+    workshop: { ...state, notes, participants, ballots: {}, ...(absentees && { absentees }) },
     results,
   };
 }
@@ -78,6 +80,7 @@ const ArchiveFile = v.looseObject({
     purpose: v.optional(Str, ''),
     goal: v.optional(Str, ''),
     language: v.picklist(LANGUAGES),
+    nextMeeting: v.optional(v.looseObject({ date: v.optional(Str, ''), place: v.optional(Str, '') })),
     activities: v.array(ArchivedActivity),
     notes: v.record(Str, ArchivedNote),
   }),
@@ -91,6 +94,8 @@ export interface Meeting {
   purpose: string;
   goal: string;
   language: Workshop['language'];
+  /** Where this meeting said the next one would be, if it said. */
+  nextMeeting?: { date: string; place: string };
   activities: ReadonlyArray<{ kind: ActivityKind; title: string; columns: ReadonlyArray<{ id: string; title: string }>; anonymous: boolean; id: string }>;
   notes: Record<string, { activityId: string; columnId: string; text: string; order: number; owner?: string; due?: string }>;
 }
@@ -115,13 +120,14 @@ function openNextSteps(w: Pick<Meeting, 'activities' | 'notes'>): FollowUpItem[]
 
 /**
  * What to create the next meeting from: the same title, place, purpose, goal and agenda
- * (without the last follow-up board: the new one takes its place), the date left to fill in.
+ * (without the last follow-up board: the new one takes its place). The date and place are the
+ * ones this meeting set for the next ("Nästa möte"); without them the date is left to fill in.
  */
 export function nextMeeting(w: Meeting): CreateWorkshop {
   return {
     title: w.title,
-    date: '',
-    place: w.place,
+    date: w.nextMeeting?.date ?? '',
+    place: w.nextMeeting?.place || w.place,
     purpose: w.purpose,
     goal: w.goal,
     language: w.language,

@@ -57,13 +57,14 @@ export const DETAILS = {
     'participant',
     'voting',
     'option',
+    'absentee', // `absentee.remove`: no one listed as absent with that id
     'format', // HTTP: an export format that does not exist
   ],
-  exists: ['activity', 'note', 'theme', 'breakout', 'room', 'voting'],
+  exists: ['activity', 'note', 'theme', 'breakout', 'room', 'voting', 'absentee'],
   /** `activity`: not the current activity; `breakout`: its rooms are closed. */
   not_current: ['activity', 'breakout'],
   /** `participants`, `events`: the workshop's own size caps (LIMITS), not its facilitator's choice. */
-  limit: ['activities', 'notes', 'themes', 'participants', 'events'],
+  limit: ['activities', 'notes', 'themes', 'participants', 'events', 'absentees'],
   /**
    * `socket`: this connection sent too much, or asked for `sync` too often; `join_codes`: too many
    * wrong join codes (HTTP); `participant`, `workshop`: too many commands from this participant

@@ -24,6 +24,7 @@ const LIMIT_OF = {
   notes: LIMITS.notesPerWorkshop,
   themes: LIMITS.themes,
   participants: LIMITS.participants,
+  absentees: LIMITS.absentees,
 } as const;
 
 const isKey = (key: string): key is MessageKey => Object.hasOwn(sv, key);

@@ -108,7 +108,9 @@ exp('every format downloads with its type and a file name from the title and dat
   for (const f of FORMATS) {
     const res = await get(ctx, `${ctx.played.created.id}/summary.${f}`);
     assert.match(res.headers.get('content-type') ?? '', types[f]);
-    assert.is(res.headers.get('content-disposition'), `attachment; filename="lgs-kalmar-lan-uppfoljning-varen-2026-03-12.${f}"`);
+    // The minutes say so in their name; the JSON is the workshop's data.
+    const document = f === 'json' ? '' : 'minnesanteckningar-';
+    assert.is(res.headers.get('content-disposition'), `attachment; filename="${document}lgs-kalmar-lan-uppfoljning-varen-2026-03-12.${f}"`);
     assert.is(res.headers.get('cache-control'), 'no-store');
   }
   const inline = await get(ctx, `${ctx.played.created.id}/summary.html?inline=1`);
@@ -121,7 +123,7 @@ exp('markdown: every note once, under its activity, room, column and theme', (ct
   assert.ok(md.startsWith(`# ${TITLE.replace(/[<>]/g, (c) => `\\${c}`)}\n`));
   for (const head of ['## Närvarande', '**Datum:** 2026-03-12', '**Syfte:**', '**Mål:**', '## Beslut', '## Att göra till nästa möte'])
     assert.ok(md.includes(head), `markdown lacks ${head}`);
-  assert.ok(md.includes('- **Region Kalmar län** (Region): Cecilia Frid, David Hartz'));
+  assert.ok(md.includes('### Region\n\n- **Region Kalmar län:** Cecilia Frid, David Hartz'));
   assert.ok(md.includes('**Snittbetyg:** 4,2 av 5 (5 svar)'));
   for (const r of ['Norra länet', 'Mellersta länet'])
     assert.ok(md.includes(`**Sammanfattning av gruppdiskussion**\n\nSammanfattning från ${r}: tillit.`));
@@ -163,13 +165,15 @@ const formulaSafe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : 
 
 exp('csv: parses back to one row per note with activity, room, column, theme, author and votes', (ctx) => {
   const { played } = ctx;
-  const [header, ...rows] = parseCsv(ctx.files.csv.toString('utf8'));
-  assert.equal(header, ['Aktivitet', 'Grupp', 'Kolumn', 'Tema', 'Text', 'Skribent', 'Prickar', 'Betyg', 'Vem', 'När']);
+  // The title block comes first (tests/export-minutes.test.ts), then the table.
+  const all = parseCsv(ctx.files.csv.toString('utf8'));
+  const [header, ...rows] = all.slice(all.findIndex((r) => r[0] === 'Aktivitet'));
+  assert.equal(header, ['Aktivitet', 'Grupp', 'Kolumn', 'Tema', 'Text', 'Skribent', 'Prickar', 'Placering', 'Betyg', 'Vem', 'När']);
   assert.is(rows.length, played.notes.length);
   for (const e of played.notes) {
     const found = rows.filter((r) => r[4].includes(e.marker));
     assert.is(found.length, 1, `csv: ${e.marker}`);
-    const [activity, room, column, theme, text, author, , , who, when] = found[0];
+    const [activity, room, column, theme, text, author, , , , who, when] = found[0];
     const own = e.part === 'decisions' || e.part === 'nextSteps';
     assert.is(activity, own ? activityOf(played, e).title : sectionTitle(played, e));
     assert.equal([room, column, theme, text, author], [e.room?.name ?? '', e.column.title, e.theme?.name ?? '', formulaSafe(e.text), e.author ?? '']);
@@ -241,7 +245,7 @@ exp('names=0 leaves every participant name out of every format', async (ctx) => 
     for (const who of PEOPLE) assert.not.ok(text.includes(who.name), `${f} names ${who.name}`);
   }
   const md = (await download(ctx, 'md', '?names=0')).toString('utf8');
-  assert.ok(md.includes('- **Region Kalmar län** (Region): 2 deltagare'));
+  assert.ok(md.includes('### Region\n\n- **Region Kalmar län:** 2 deltagare'));
 });
 
 exp('only the facilitator key opens it: 401 without, 403 wrong key, 404 unknown; nothing leaks', async (ctx) => {

@@ -138,7 +138,7 @@ example('its step folds every event type as apply does', () => {
   s.must(facilitator, { type: 'workshop.update', info: { nextMeeting: { date: '2026-05-15', start: '13:00', end: '16:00', place: 'Kalmar' } } });
   s.must(facilitator, { type: 'activity.update', activityId: 'swot-1', intro: 'Bildspel och https://example.org/plan' });
   s.must(facilitator, { type: 'absentee.add', absenteeId: 'absent-01', name: 'Eva Ek', organisation: 'Nybro kommun' });
-  s.must(facilitator, { type: 'absentee.add', absenteeId: 'absent-02', name: 'Olle Ås' });
+  s.must(facilitator, { type: 'absentee.add', absenteeId: 'absent-02', name: 'Olle Ås', organisation: '' });
   s.must(facilitator, { type: 'absentee.remove', absenteeId: 'absent-02' });
   s.must(facilitator, { type: 'participant.update', participantId: 'p-bo0001', organisation: 'Region Kalmar län', orgKind: 'region' });
   s.must(facilitator, { type: 'participant.remove', participantId: 'p-cilla1' });

@@ -1,5 +1,7 @@
-// The summary as CSV (RFC 4180): one row per note, for a spreadsheet. Formulas are made inert.
-import type { ActivitySection, Board, NoteItem, Outline } from './outline.ts';
+// The minutes as CSV (RFC 4180) for a spreadsheet: a few rows naming the meeting (title, date,
+// place, next meeting, apologies), then a table of one row per note, with each voted option's
+// dots and rank, and each activity's introduction. Formulas are made inert.
+import type { ActivitySection, Board, Labels, NoteItem, Outline } from './outline.ts';
 import { clean } from './text.ts';
 
 type Row = {
@@ -10,11 +12,12 @@ type Row = {
   text: string;
   author: string;
   votes: string;
+  rank: string;
   rating: string;
   who: string;
   when: string;
 };
-const FIELDS: Array<keyof Row> = ['activity', 'room', 'column', 'theme', 'text', 'author', 'votes', 'rating', 'who', 'when'];
+const FIELDS: Array<keyof Row> = ['activity', 'room', 'column', 'theme', 'text', 'author', 'votes', 'rank', 'rating', 'who', 'when'];
 
 /**
  * Where a spreadsheet may start a field in a cell's text: its start, and after every `;`, tab
@@ -36,7 +39,7 @@ export function cell(value: string): string {
   return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const blank = { room: '', theme: '', author: '', votes: '', rating: '', who: '', when: '' };
+const blank = { room: '', column: '', theme: '', author: '', votes: '', rank: '', rating: '', who: '', when: '' };
 
 function noteRow(activity: string, room: string, theme: string, n: NoteItem): Row {
   return {
@@ -59,32 +62,59 @@ function boardRows(activity: string, room: string, b: Board): Row[] {
   ];
 }
 
-function sectionRows(s: ActivitySection): Row[] {
+/** The introduction as a row of its own, first under its activity. */
+const introRows = (activity: string, intro: string, labels: Labels): Row[] =>
+  intro.trim() ? [{ ...blank, activity, column: labels.intro, text: intro.trim() }] : [];
+
+function sectionRows(s: ActivitySection, labels: Labels): Row[] {
   const activity = `${s.number}. ${s.title}`;
-  const options: Row[] = (s.ranking ?? []).flatMap((r) =>
-    r.note ? [{ ...blank, activity, ...r.note, author: r.note.author ?? '', text: r.text, votes: String(r.votes) }] : [],
-  );
+  // A note voted on is listed here with its place; a theme voted on, by its name.
+  const options: Row[] = (s.ranking ?? []).map((r) => {
+    const where = r.note ? { ...r.note, author: r.note.author ?? '' } : { theme: r.text };
+    return { ...blank, activity, ...where, text: r.text, votes: String(r.votes), rank: String(r.rank) };
+  });
   return [
+    ...introRows(activity, s.intro, labels),
     ...boardRows(activity, '', s.board),
     ...s.rooms.flatMap((room) => boardRows(activity, room.name, room.board)),
     ...options,
   ];
 }
 
+/**
+ * What a spreadsheet user reads first: "Minnesanteckningar" and the title, the date, place,
+ * purpose and goal as filled in, the next meeting and the apologies; then an empty row. Each row has
+ * as many cells as the table's, so that a reader expecting equal rows takes it too.
+ */
+function titleRows(o: Outline): string[][] {
+  const { labels } = o;
+  const next = o.nextMeeting.map((r) => r.value).join(', ');
+  const absent = o.absent.map((a) => a.text).join('; ');
+  return [
+    [labels.document, o.title],
+    ...o.info.map((i) => [i.label, i.value]),
+    ...(next ? [[labels.nextMeeting, next]] : []),
+    ...(absent ? [[labels.absent, absent]] : []),
+    [],
+  ].map((r) => [...r, ...Array<string>(FIELDS.length - r.length).fill('')]);
+}
+
 export function renderCsv(o: Outline): string {
   const { labels } = o;
-  const header = [labels.activity, labels.room, labels.column, labels.theme, labels.text, labels.author, labels.votes, labels.rating, labels.who, labels.when];
+  const header = [labels.activity, labels.room, labels.column, labels.theme, labels.text, labels.author, labels.votes, labels.rank, labels.rating, labels.who, labels.when];
   const steps = (groups: Outline['nextSteps']) =>
-    groups.flatMap((g) =>
-      g.items.map((s) => ({ ...blank, activity: g.title, column: s.column, text: s.what, author: s.author ?? '', who: s.who, when: s.when })),
-    );
+    groups.flatMap((g) => [
+      ...introRows(g.title, g.intro, labels),
+      ...g.items.map((s) => ({ ...blank, activity: g.title, column: s.column, text: s.what, author: s.author ?? '', who: s.who, when: s.when })),
+    ]);
   const rows: Row[] = [
     ...steps(o.followUp),
-    ...o.sections.flatMap(sectionRows),
-    ...o.decisions.flatMap((g) => g.items.map((n) => noteRow(g.title, '', '', n))),
+    ...o.sections.flatMap((s) => sectionRows(s, labels)),
+    ...o.decisions.flatMap((g) => [...introRows(g.title, g.intro, labels), ...g.items.map((n) => noteRow(g.title, '', '', n))]),
     ...steps(o.nextSteps),
   ];
-  const lines = [header, ...rows.map((r) => FIELDS.map((f) => r[f]))].map((cells) => cells.map((c) => cell(clean(c))).join(','));
+  const table = [header, ...rows.map((r) => FIELDS.map((f) => r[f]))];
+  const lines = [...titleRows(o), ...table].map((cells) => cells.map((c) => cell(clean(c))).join(','));
   // The byte order mark lets Excel read å, ä and ö as UTF-8.
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }

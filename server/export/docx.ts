@@ -2,6 +2,7 @@
 import {
   AlignmentType,
   Document,
+  ExternalHyperlink,
   HeadingLevel,
   Packer,
   Paragraph,
@@ -17,6 +18,7 @@ import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, Rank
 import { roomHeading } from './outline.ts';
 import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { clean, labelled, oneLine } from './text.ts';
+import { isLink, linkify } from '../../shared/links.ts';
 
 type Block = Paragraph | Table;
 // Levels as in the Markdown (1 the title, 2 a section); Word's are one lower under its Title.
@@ -26,7 +28,6 @@ const LEVELS = [HeadingLevel.TITLE, HeadingLevel.HEADING_1, HeadingLevel.HEADING
 const heading = (level: 1 | 2 | 3 | 4, text: string) =>
   new Paragraph({ text: oneLine(text), heading: LEVELS[level - 1], keepNext: true });
 
-
 /** Runs of free text; a newline in it becomes a line break, never anything else. */
 const runs = (text: string, options: { bold?: boolean; italics?: boolean; size?: number } = {}): TextRun[] =>
   clean(text)
@@ -35,6 +36,16 @@ const runs = (text: string, options: { bold?: boolean; italics?: boolean; size?:
     .map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined, ...options }));
 
 const para = (children: ParagraphChild[]) => new Paragraph({ children });
+
+/** An introduction: its http(s) addresses are Word links; everything else is text, line breaks kept. */
+const withLinks = (text: string) =>
+  para(
+    linkify(clean(text).trim()).flatMap((s): ParagraphChild[] =>
+      isLink(s)
+        ? [new ExternalHyperlink({ link: s.href, children: [new TextRun({ text: s.text, style: 'Hyperlink' })] })]
+        : s.text.split('\n').map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : undefined })),
+    ),
+  );
 const fact = (label: string, value: string) => para([new TextRun({ text: `${label}: `, bold: true }), ...runs(value)]);
 
 function note(n: NoteItem, labels: Labels, withColumn: boolean): Paragraph {
@@ -108,6 +119,7 @@ function room(r: RoomBlock, labels: Labels): Block[] {
 
 function section(s: ActivitySection, labels: Labels): Block[] {
   const out: Block[] = [heading(2, `${s.number}. ${s.title}`)];
+  if (s.intro.trim()) out.push(withLinks(s.intro));
   if (s.questions.length === 1) out.push(fact(labels.question, oneLine(s.questions[0])));
   if (s.questions.length > 1) out.push(para(runs(`${labels.questions}:`, { bold: true })), ...s.questions.map((q, i) => para(runs(`${i + 1}. ${oneLine(q)}`))));
   const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
@@ -120,10 +132,11 @@ function section(s: ActivitySection, labels: Labels): Block[] {
 }
 
 function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => Block[]): Block[] {
-  if (!groups.some((g) => g.items.length || g.summary.trim())) return [];
+  if (!groups.some((g) => g.items.length || g.summary.trim() || g.intro.trim())) return [];
   const out: Block[] = [heading(2, title)];
   for (const g of groups) {
     if (groups.length > 1) out.push(heading(3, g.title));
+    if (g.intro.trim()) out.push(withLinks(g.intro));
     if (g.summary.trim()) out.push(para(runs(g.summary)));
     if (g.items.length) out.push(...body(g.items));
   }
@@ -132,19 +145,26 @@ function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => Bl
 
 function front(o: Outline): Block[] {
   const { labels, attendance: a } = o;
-  const groups = a.groups.map((g) => {
-    const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
-    return new Paragraph({
-      bullet: { level: 0 },
-      children: [new TextRun({ text: oneLine(g.organisation), bold: true }), new TextRun(` (${g.kindLabel}): ${who}`)],
-    });
-  });
+  const groups = a.byKind.flatMap((kind) => [
+    heading(3, kind.label),
+    ...kind.groups.map((g) => {
+      const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+      return new Paragraph({
+        bullet: { level: 0 },
+        children: [new TextRun({ text: `${oneLine(g.organisation)}:`, bold: true }), new TextRun(` ${who}`)],
+      });
+    }),
+  ]);
+  const absent = o.absent.length
+    ? [heading(2, labels.absent), ...o.absent.map((x) => new Paragraph({ bullet: { level: 0 }, children: runs(oneLine(x.text)) }))]
+    : [];
   return [
     heading(1, o.title),
     ...o.info.map((i) => fact(i.label, i.value)),
     heading(2, labels.attendance),
     ...(a.namesLeftOut ? [para(runs(labels.namesLeftOut, { italics: true }))] : []),
     ...groups,
+    ...absent,
   ];
 }
 
@@ -158,9 +178,10 @@ export function renderDocx(o: Outline): Promise<Buffer> {
     ...o.sections.flatMap((s) => section(s, labels)),
     ...part(labels.decisions, o.decisions, (items) => items.map((n) => note(n, labels, false))),
     ...part(labels.nextSteps, o.nextSteps, (items) => [table(stepsGrid(items, labels, false))]),
+    ...(o.nextMeeting.length ? [heading(2, labels.nextMeeting), ...o.nextMeeting.map((r) => fact(r.label, r.value))] : []),
   ];
   const doc = new Document({
-    title: oneLine(o.title),
+    title: `${labels.document}: ${oneLine(o.title)}`,
     creator: 'Verkstad',
     styles: { default: { document: { run: { font: 'Calibri', size: 22 } } } },
     sections: [

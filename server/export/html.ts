@@ -3,6 +3,7 @@ import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartG
 import { roomHeading } from './outline.ts';
 import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
+import { isLink, linkify } from '../../shared/links.ts';
 
 /** The page's only stylesheet; the app's CSP allows it by hash in the preview (server/security.ts). */
 export const STYLE = `
@@ -35,6 +36,16 @@ ${Array.from({ length: 100 }, (_, i) => `col.w${i + 1} { width: ${i + 1}%; }`).j
 const tag = (name: string, body: string, attrs = '') => `<${name}${attrs}>${body}</${name}>`;
 const data = (name: string, value: string) => ` data-${name}="${esc(value)}"`;
 const text = (value: string) => tag('span', esc(value.trim()), ' class="text"');
+
+/** An introduction: escaped text whose http(s) addresses are links (opened apart, never told where from). */
+const withLinks = (value: string) =>
+  tag(
+    'p',
+    linkify(value.trim())
+      .map((s) => (isLink(s) ? tag('a', esc(s.text), ` href="${esc(s.href)}" rel="noopener noreferrer" target="_blank"`) : esc(s.text)))
+      .join(''),
+    ' class="intro text"',
+  );
 
 function note(n: NoteItem, labels: Labels, withColumn: boolean): string {
   const column = withColumn ? tag('span', esc(labelled(oneLine(n.column))), ' class="column"') + ' ' : '';
@@ -94,6 +105,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): strin
 
 function section(s: ActivitySection, labels: Labels): string {
   const out = [tag('h2', `${s.number}. ${esc(oneLine(s.title))}`)];
+  if (s.intro.trim()) out.push(withLinks(s.intro));
   if (s.questions.length === 1) out.push(tag('p', `<strong>${esc(labels.question)}:</strong> ${esc(oneLine(s.questions[0]))}`));
   if (s.questions.length > 1)
     out.push(tag('p', `<strong>${esc(labels.questions)}:</strong>`) + tag('ol', s.questions.map((q) => tag('li', esc(oneLine(q)))).join('')));
@@ -107,10 +119,11 @@ function section(s: ActivitySection, labels: Labels): string {
 }
 
 function part<T>(title: string, cls: string, groups: PartGroup<T>[], body: (items: T[]) => string): string {
-  if (!groups.some((g) => g.items.length || g.summary.trim())) return '';
+  if (!groups.some((g) => g.items.length || g.summary.trim() || g.intro.trim())) return '';
   const out = [tag('h2', esc(title))];
   for (const g of groups) {
     if (groups.length > 1) out.push(tag('h3', esc(oneLine(g.title))));
+    if (g.intro.trim()) out.push(withLinks(g.intro));
     if (g.summary.trim()) out.push(tag('p', text(g.summary)));
     if (g.items.length) out.push(body(g.items));
   }
@@ -129,12 +142,27 @@ function header(o: Outline): string {
 
 function attendance(o: Outline): string {
   const { labels, attendance: a } = o;
-  const rows = a.groups.map((g) => {
-    const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
-    return tag('li', `<strong>${esc(oneLine(g.organisation))}</strong> (${esc(g.kindLabel)}): ${esc(who)}`);
+  const kinds = a.byKind.map((kind) => {
+    const rows = kind.groups.map((g) => {
+      const who = g.names.length ? g.names.map(oneLine).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+      return tag('li', `<strong>${esc(oneLine(g.organisation))}:</strong> ${esc(who)}`);
+    });
+    return tag('h3', esc(kind.label)) + list(rows);
   });
   const note = a.namesLeftOut ? tag('p', esc(labels.namesLeftOut), ' class="empty"') : '';
-  return tag('section', tag('h2', esc(labels.attendance)) + note + list(rows), ' class="attendance"');
+  return tag('section', tag('h2', esc(labels.attendance)) + note + kinds.join(''), ' class="attendance"');
+}
+
+/** Anmält förhinder: one line each, as the facilitator listed them. */
+function absent(o: Outline): string {
+  if (!o.absent.length) return '';
+  return tag('section', tag('h2', esc(o.labels.absent)) + list(o.absent.map((a) => tag('li', esc(oneLine(a.text))))), ' class="absent"');
+}
+
+function nextMeeting(o: Outline): string {
+  if (!o.nextMeeting.length) return '';
+  const rows = o.nextMeeting.map((r) => tag('dt', esc(r.label)) + tag('dd', text(r.value))).join('');
+  return tag('section', tag('h2', esc(o.labels.nextMeeting)) + tag('dl', rows, ' class="info"'), ' class="next-meeting"');
 }
 
 export function renderHtml(o: Outline): string {
@@ -142,10 +170,12 @@ export function renderHtml(o: Outline): string {
   const body = [
     header(o),
     attendance(o),
+    absent(o),
     part(labels.followUp, 'follow-up', o.followUp, (items) => nextSteps(items, labels, true)),
     ...o.sections.map((s) => section(s, labels)),
     part(labels.decisions, 'decisions', o.decisions, (items) => list(items.map((n) => note(n, labels, false)))),
     part(labels.nextSteps, 'next-steps', o.nextSteps, (items) => nextSteps(items, labels)),
+    nextMeeting(o),
   ].join('\n');
   return `<!doctype html>
 <html lang="${o.language}">
@@ -153,7 +183,7 @@ export function renderHtml(o: Outline): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(oneLine(o.title))}</title>
+<title>${esc(labels.document)}: ${esc(oneLine(o.title))}</title>
 <style>${STYLE}</style>
 </head>
 <body>

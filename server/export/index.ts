@@ -5,7 +5,7 @@ import { renderDocx } from './docx.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
-import { outline, type OutlineOptions } from './outline.ts';
+import { labelsFor, outline, type OutlineOptions } from './outline.ts';
 import { fileName } from './text.ts';
 
 export type ExportFormat = 'md' | 'html' | 'docx' | 'csv' | 'json';
@@ -32,5 +32,7 @@ export interface Exported {
 /** The summary of a workshop in a format, ready to send. */
 export async function exportSummary(state: Workshop, format: ExportFormat, options: OutlineOptions): Promise<Exported> {
   const { type, render } = FORMATS[format];
-  return { body: await render(state, options), contentType: type, fileName: fileName(state.title, state.date, format) };
+  // The minutes say so in their name; the JSON is the workshop's data, not its minutes.
+  const document = format === 'json' ? '' : labelsFor(state.language).document;
+  return { body: await render(state, options), contentType: type, fileName: fileName(state.title, state.date, format, document) };
 }

@@ -2,6 +2,7 @@
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { roomHeading } from './outline.ts';
 import { escapeMarkdown as md, labelled, markdownLine as line } from './text.ts';
+import { isLink, linkify } from '../../shared/links.ts';
 
 const heading = (level: number, text: string) => `${'#'.repeat(level)} ${text}`;
 
@@ -10,6 +11,14 @@ const item = (text: string) => `- ${text.split('\n').join('  \n  ')}`;
 
 /** A paragraph of free text (summaries), kept as the facilitator wrote it. */
 const paragraph = (text: string) => md(text.trim()).split('\n').join('  \n');
+
+/** An introduction: free text whose http(s) addresses become autolinks, the rest escaped. */
+const withLinks = (text: string) =>
+  linkify(text.trim())
+    .map((s) => (isLink(s) ? `<${s.href}>` : md(s.text)))
+    .join('')
+    .split('\n')
+    .join('  \n');
 
 function noteText(note: NoteItem, labels: Labels, withColumn: boolean): string {
   const column = withColumn ? `*${line(labelled(note.column))}* ` : '';
@@ -54,6 +63,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): strin
 
 function section(s: ActivitySection, labels: Labels): string[] {
   const out = [heading(2, `${s.number}. ${line(s.title)}`), ''];
+  if (s.intro.trim()) out.push(withLinks(s.intro), '');
   if (s.questions.length === 1) out.push(`**${labels.question}:** ${line(s.questions[0])}`, '');
   if (s.questions.length > 1) out.push(`**${labels.questions}:**`, '', ...s.questions.map((q, i) => `${i + 1}. ${line(q)}`), '');
   const plenary = board(s.board, s.rooms.length ? 4 : 3, labels);
@@ -68,10 +78,11 @@ function section(s: ActivitySection, labels: Labels): string[] {
 
 /** Decisions or next steps: one heading, a sub-heading per activity only when there are several. */
 function part<T>(title: string, groups: PartGroup<T>[], body: (items: T[]) => string[]): string[] {
-  if (!groups.some((g) => g.items.length || g.summary.trim())) return [];
+  if (!groups.some((g) => g.items.length || g.summary.trim() || g.intro.trim())) return [];
   const out = [heading(2, title), ''];
   for (const g of groups) {
     if (groups.length > 1) out.push(heading(3, line(g.title)), '');
+    if (g.intro.trim()) out.push(withLinks(g.intro), '');
     if (g.summary.trim()) out.push(paragraph(g.summary), '');
     if (g.items.length) out.push(...body(g.items), '');
   }
@@ -99,11 +110,26 @@ function attendance(o: Outline): string[] {
   const { labels, attendance: a } = o;
   const out = [heading(2, labels.attendance), ''];
   if (a.namesLeftOut) out.push(`*${labels.namesLeftOut}*`, '');
-  for (const g of a.groups) {
-    const who = g.names.length ? g.names.map(line).join(', ') : labels.participantCount.replace('{n}', String(g.count));
-    out.push(`- **${line(g.organisation)}** (${g.kindLabel}): ${who}`);
+  for (const kind of a.byKind) {
+    out.push(heading(3, kind.label), '');
+    for (const g of kind.groups) {
+      const who = g.names.length ? g.names.map(line).join(', ') : labels.participantCount.replace('{n}', String(g.count));
+      out.push(`- **${line(g.organisation)}:** ${who}`);
+    }
+    out.push('');
   }
-  return [...out, ''];
+  return out;
+}
+
+/** Anmält förhinder: one line each, as the facilitator listed them. */
+function absent(o: Outline): string[] {
+  if (!o.absent.length) return [];
+  return [heading(2, o.labels.absent), '', ...o.absent.map((a) => `- ${line(a.text)}`), ''];
+}
+
+function nextMeeting(o: Outline): string[] {
+  if (!o.nextMeeting.length) return [];
+  return [heading(2, o.labels.nextMeeting), '', o.nextMeeting.map((r) => `**${r.label}:** ${line(r.value)}`).join('  \n'), ''];
 }
 
 export function renderMarkdown(o: Outline): string {
@@ -111,10 +137,12 @@ export function renderMarkdown(o: Outline): string {
   const lines = [
     ...titleBlock(o),
     ...attendance(o),
+    ...absent(o),
     ...part(labels.followUp, o.followUp, (items) => nextSteps(items, labels, true)),
     ...o.sections.flatMap((s) => section(s, labels)),
     ...part(labels.decisions, o.decisions, (items) => items.map((n) => noteText(n, labels, false))),
     ...part(labels.nextSteps, o.nextSteps, (items) => nextSteps(items, labels)),
+    ...nextMeeting(o),
   ];
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }

@@ -34,6 +34,22 @@ export interface AttendanceGroup {
   count: number;
 }
 
+/** Närvarande under one heading per kind (Kommuner, Region, …), organisations by name within. */
+export interface AttendanceKind {
+  kind: OrgKind;
+  /** "Kommuner", "Region", "Brukarrepresentanter", "Övriga". */
+  label: string;
+  groups: AttendanceGroup[];
+}
+
+/** One line of "Anmält förhinder": "Anna Ek, Nybro kommun"; without names, the organisation. */
+export interface AbsentLine {
+  name: string;
+  organisation: string;
+  /** The line as the minutes print it. */
+  text: string;
+}
+
 export interface RoomBlock {
   id: string;
   name: string;
@@ -71,6 +87,8 @@ export interface ActivitySection {
   /** Evaluation: "4,2 av 5 (7 svar)", or null. */
   rating: string | null;
   summary: string;
+  /** The facilitator's introduction or background, with its links as written ("" if none). */
+  intro: string;
 }
 
 export interface NextStep {
@@ -87,6 +105,7 @@ export interface PartGroup<T> {
   id: string;
   title: string;
   summary: string;
+  intro: string;
   items: T[];
 }
 
@@ -96,7 +115,12 @@ export interface Outline {
   title: string;
   /** Date, place, purpose and goal, those that are filled in. */
   info: Array<{ label: string; value: string }>;
-  attendance: { groups: AttendanceGroup[]; total: number; namesLeftOut: boolean };
+  /** `groups` in order of kind, then organisation; `byKind` the same under a heading per kind present. */
+  attendance: { groups: AttendanceGroup[]; byKind: AttendanceKind[]; total: number; namesLeftOut: boolean };
+  /** Expected but absent ("Anmält förhinder"), in the order the facilitator listed them. */
+  absent: AbsentLine[];
+  /** When and where the group meets next (date, time, place: those set), for the minutes' end. */
+  nextMeeting: Array<{ label: string; value: string }>;
   /** The previous meeting's next steps gone through, each with its status (its column). */
   followUp: PartGroup<NextStep>[];
   sections: ActivitySection[];
@@ -154,6 +178,8 @@ export function outline(state: Workshop, options: OutlineOptions): Outline {
     title: state.title,
     info: info(ctx),
     attendance: attendance(ctx),
+    absent: absent(ctx),
+    nextMeeting: nextMeeting(ctx),
     followUp: ownPart(ctx, 'followUp', step),
     sections: boards.map((a, i) => section(ctx, a, i + 1)),
     decisions: ownPart(ctx, 'decisions', (n, naming, a) => noteItem(n, naming, columnTitle(a, n.columnId))),
@@ -192,7 +218,52 @@ function attendance({ state, lang, includeNames }: Context): Outline['attendance
   const sorted = [...groups.values()].sort(
     (a, b) => order(a) - order(b) || a.organisation.localeCompare(b.organisation, LOCALES[lang]),
   );
-  return { groups: sorted, total: present.length, namesLeftOut: !includeNames };
+  const byKind = ORG_KINDS.map((kind) => ({
+    kind,
+    label: translate(lang, KIND_HEADINGS[kind]),
+    groups: sorted.filter((g) => g.kind === kind),
+  })).filter((k) => k.groups.length > 0);
+  return { groups: sorted, byKind, total: present.length, namesLeftOut: !includeNames };
+}
+
+const KIND_HEADINGS: Record<OrgKind, MessageKey> = {
+  kommun: 'export.kindsKommun',
+  region: 'export.kindsRegion',
+  brukarrepresentant: 'export.kindsBrukarrepresentant',
+  annan: 'export.kindsAnnan',
+};
+
+/** Anmält förhinder: as typed; without names, each one's organisation (or that the name is left out). */
+function absent({ state, labels, includeNames }: Context): AbsentLine[] {
+  return (state.absentees ?? []).map((a) => {
+    const name = includeNames ? a.name.trim() : '';
+    const organisation = a.organisation.trim();
+    const text = [name, organisation].filter(Boolean).join(', ') || labels.nameLeftOut;
+    return { name, organisation, text };
+  });
+}
+
+/** "fredag 15 maj 2026", "kl. 13.00–16.00": dates and times as the minutes write them. */
+function nextMeeting({ state, lang, labels }: Context): Outline['nextMeeting'] {
+  const next = state.nextMeeting;
+  if (!next) return [];
+  const clock = (time: string) => (lang === 'sv' ? time.replace(':', '.') : time);
+  const span = [next.start, next.end].filter(Boolean).map(clock).join('–');
+  const rows = [
+    { label: labels.date, value: longDate(lang, next.date) },
+    { label: labels.time, value: span && labels.timeValue.replace('{time}', span) },
+    { label: labels.place, value: next.place },
+  ];
+  return rows.filter((r) => r.value.trim() !== '');
+}
+
+function longDate(lang: Language, date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return date;
+  const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (Number.isNaN(day.getTime())) return date;
+  const options = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } as const;
+  return new Intl.DateTimeFormat(LOCALES[lang], options).format(day);
 }
 
 function nameOf({ state, lang }: Context, participantId: string | null): string | null {
@@ -280,6 +351,7 @@ function section(ctx: Context, activity: Activity, number: number): ActivitySect
       ? translate(ctx.lang, 'export.ratingValue', { average: decimal(ctx.lang, rated.average), count: rated.count })
       : null,
     summary: activity.summary,
+    intro: activity.intro ?? '',
   };
 }
 
@@ -295,6 +367,7 @@ function ownPart<T>(
       id: a.id,
       title: a.title,
       summary: a.summary,
+      intro: a.intro ?? '',
       items: notesOf(ctx.state, a.id).map((n) => item(n, naming(ctx, a, null), a)),
     }));
 }

@@ -45,10 +45,14 @@ export function slug(text: string): string {
   return folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || 'workshop';
 }
 
-/** The download's name: "<slugified title>-<date>.<ext>", without the date when there is none. */
-export function fileName(title: string, date: string, ext: string): string {
+/**
+ * The download's name: "<slugified title>-<date>.<ext>", without the date when there is none;
+ * with `document`, that first ("minnesanteckningar-lgs-kalmar-lan-2026-03-12.docx").
+ */
+export function fileName(title: string, date: string, ext: string, document = ''): string {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? `-${date}` : '';
-  return `${slug(title)}${day}.${ext}`;
+  const kind = document ? `${slug(document)}-` : '';
+  return `${kind}${slug(title)}${day}.${ext}`;
 }
 
 /** "Styrkor" -> "Styrkor:", but "Vad fungerar?" stays as it is. */

@@ -112,7 +112,7 @@ story('unticking "Ta med namn" leaves the names out of the preview', async (ctx)
 story('Word downloads as a .docx file', async (ctx) => {
   const { page } = ctx;
   const [download] = await Promise.all([page.waitForEvent('download'), dialog(page).getByTestId('download-docx').click()]);
-  assert.match(download.suggestedFilename(), /^lgl-kalmar-lan-uppfoljning.*\.docx$/);
+  assert.match(download.suggestedFilename(), /^minnesanteckningar-lgl-kalmar-lan-uppfoljning.*\.docx$/);
   const bytes = await readFile((await download.path())!);
   assert.equal([...bytes.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04], 'a zip (PK) file');
   await dialog(page).getByText(`${download.suggestedFilename()} är nedladdad.`).waitFor();

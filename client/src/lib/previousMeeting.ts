@@ -10,7 +10,7 @@ export type AgendaDrafts = Extract<NonNullable<CreateWorkshop['agenda']>, unknow
 export interface Previous {
   /** The previous meeting's title, to say what the form starts from. */
   title: string;
-  /** The form's fields for the next meeting; the date is left to fill in. */
+  /** The form's fields for the next meeting; the date as the previous one set it ("Nästa möte"), or empty. */
   input: CreateWorkshop;
   agenda: AgendaDrafts;
   followUp: FollowUpItem[];
