@@ -336,9 +336,13 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
     const { workshopId, viewer, since } = socket.data;
     // Channels and catch-up in one step of the lane: no event can fall between the two. What
     // the handshake found may have changed since (removed, deleted): it is looked at again.
-    workshops
-      .read(workshopId, (workshop) => {
+    const enter = (refreshed: boolean) =>
+      workshops.read(workshopId, (workshop): boolean | 'behind' => {
         if (socket.disconnected) return true;
+        // The client has seen more than this server holds: other servers' events not yet heard
+        // of here. They are read first; nothing is sent from a state older than the client's.
+        // (Still behind after that, the store itself is: the snapshot below resets the client.)
+        if (workshops.shared && !refreshed && since !== undefined && since > workshop.state.seq) return 'behind';
         const participant = viewer.role === 'participant' ? workshop.state.participants[viewer.participantId] : null;
         if (participant?.removed) {
           socket.emit('ended', { error: 'removed', message: say(workshop.state.language, { error: 'removed' }) });
@@ -349,6 +353,13 @@ export function attachRealtime(io: Io, workshops: Workshops, options: RealtimeOp
         fanout.catchUp(socket, workshop, since);
         if (viewer.role === 'facilitator') socket.emit('presence', { online: presence.online(workshopId) });
         return true;
+      });
+    enter(false)
+      .then(async (found) => {
+        if (found !== 'behind') return found;
+        console.log(`workshop ${workshopId}: a client has seen seq ${since}, this server ${workshops.heldSeq(workshopId)}; reading the store`);
+        await workshops.refresh(workshopId);
+        return enter(true);
       })
       .then(
         (found) => {

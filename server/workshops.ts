@@ -273,13 +273,11 @@ export class Workshops {
     await lane.exclusive(async (workshop) => {
       if (!workshop) return;
       const from = workshop.state.seq;
-      const [missed, commands] = await Promise.all([this.store.load(id, from), this.store.commandsAfter?.(id, from) ?? []]);
-      const learnCommands = () => {
-        // Commands another server ran: resent here (its phones moved), they are answered, not run
-        // again. Only those whose events are folded here: an ack never runs ahead of its events.
-        for (const [commandId, seq] of commands) if (seq <= workshop.state.seq) workshop.commands.set(commandId, seq);
-      };
-      if (!missed.length) return learnCommands();
+      const missed = await this.store.load(id, from);
+      // Nothing new, no new command either: a command's id is stored with its events.
+      if (!missed.length) return;
+      // Read before anything is folded: a failed read leaves the workshop as it was.
+      const commands = (await this.store.commandsAfter?.(id, from)) ?? [];
       const committed: Committed[] = [];
       for (const { seq, event } of missed) {
         if (seq !== workshop.state.seq + 1) break; // never a gap: the next refresh reads on from here
@@ -288,7 +286,10 @@ export class Workshops {
       }
       workshop.recent.push(...committed);
       if (workshop.recent.length > MAX_CATCH_UP * 2) workshop.recent.splice(0, workshop.recent.length - MAX_CATCH_UP);
-      learnCommands();
+      // Commands another server ran: resent here (its phones moved), they are answered, not run
+      // again. Only those whose events are folded here: an ack never runs ahead of its events.
+      for (const [commandId, seq] of commands)
+        if (seq <= workshop.state.seq) workshop.commands.set(commandId, seq);
       for (const listener of this.#refreshedListeners) listener(workshop, committed);
     });
   }

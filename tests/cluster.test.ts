@@ -117,10 +117,7 @@ if (skipped) {
   // CLUSTER_SUITES=routing (or faults) runs one of the two.
   const only = process.env.CLUSTER_SUITES?.split(',');
   if (!only || only.includes('routing')) routing();
-  // The fault tests (three SIGKILLs, the database cut) run when asked for: issue 15 is open on
-  // what they still find under load (docs/operations.md, "Several servers").
-  if (only?.includes('faults')) faults();
-  else console.log('cluster fault tests not run: CLUSTER_SUITES=faults runs them (issue 15 open on what they find under load)');
+  if (!only || only.includes('faults')) faults();
 }
 
 function routing() {
@@ -291,9 +288,10 @@ function faults() {
   };
 
   // A bot's stream that looks like a loss (a skipped seq, a snapshot older than what it has seen)
-  // breaks DESIGN.md's "one stream per viewer", not the issue's test (every acked note stored once,
-  // in order, every client's final state the store's: asserted). The servers still do it now and
-  // then behind HAProxy (issue 15): listed as anomalies; CLUSTER_STRICT=1 makes them failures.
+  // breaks "one stream per viewer" (docs/protocol.md §6.3), not what these tests prove (every acked
+  // note stored once, in order, every client's final state the store's). Since the held-joins fix
+  // one run in eight still showed a snapshot older than a reconnecting bot's `since` (issue 15's
+  // closing note): listed and printed here; CLUSTER_STRICT=1 makes it a failure.
   const streamFaults = process.env.CLUSTER_STRICT === '1' ? 'problem' : 'anomaly';
 
   function report(r: ScenarioResult) {
@@ -347,7 +345,7 @@ function faults() {
       retryInternal: true,
       streamFaults,
       deployment: cluster,
-      deadlineMs: 60_000,
+      deadlineMs: 100_000,
       log: console.log,
     });
     report(r);

@@ -10,6 +10,8 @@ import { createServer, type VerkstadServer } from '../server/server.ts';
 import { PostgresStore } from '../server/store/postgres.ts';
 import { createWorkshop, facilitator, participant, TestClient, type Received } from './helpers/clients.ts';
 import { testDatabase, type TestDatabase } from './helpers/postgres.ts';
+import type { Sequenced } from '../shared/workshop/events.ts';
+import type { Snapshot } from '../shared/protocol.ts';
 
 const found = await testDatabase();
 
@@ -173,6 +175,67 @@ if ('skipped' in found) {
     }
     assert.ok(ack.ok, JSON.stringify(ack));
     await onB.until((s) => Object.values(s.notes).some((n) => n.text === 'Efter avbrottet'), 8000);
+  });
+
+  // docs/protocol.md §6.3: over one connection, events come in ascending seq, and a jump is only
+  // ever an event this viewer may not see. Every join is seen by everyone, so a watcher's stream
+  // of joins that landed on A and on B at once (60 of them) has no jump and never goes back. (A server held a
+  // batch of joins learnt from B while it sent a catch-up after them: the stream skipped.)
+  share('joins on A and B at once: every phone’s stream goes up one seq at a time', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'brainstorm' }] });
+    const watchers = [await participant(ctx.a.url, created.id, { name: 'Vakt A' }), await participant(ctx.b.url, created.id, { name: 'Vakt B' })];
+    ctx.clients.push(...watchers);
+    const joining = Array.from({ length: 60 }, (_, i) =>
+      participant(i % 2 ? ctx.b.url : ctx.a.url, created.id, { name: `Deltagare ${i}` }).catch((err: Error) => err),
+    );
+    const joined = await Promise.all(joining);
+    for (const c of joined) if (c instanceof TestClient) ctx.clients.push(c);
+    assert.ok(joined.every((c) => c instanceof TestClient), String(joined.find((c) => !(c instanceof TestClient))));
+    for (const w of watchers) await w.until((s) => Object.keys(s.participants).length === 62, 8000);
+    for (const c of ctx.clients) {
+      let seq = 0;
+      const jumps: string[] = [];
+      for (const { name, payload } of c.received) {
+        if (name === 'snapshot') {
+          const at = (payload as { workshop: { seq: number } }).workshop.seq;
+          if (at < seq) jumps.push(`snapshot at ${at} after ${seq}`);
+          seq = Math.max(seq, at);
+        }
+        if (name !== 'events') continue;
+        for (const e of payload as Sequenced[]) {
+          if (e.seq <= seq) continue; // already had it (a held join after a snapshot)
+          if (e.seq !== seq + 1) jumps.push(`${e.event.type} at ${e.seq} after ${seq}`);
+          seq = e.seq;
+        }
+      }
+      assert.equal(jumps, [], `${c.participant?.name ?? 'a phone'}: no jump and nothing backwards`);
+    }
+  });
+
+  // docs/protocol.md §6.4: `since > S`, where with several servers S is the store's. A phone
+  // that saw an event another server stored reconnects to a server that has not heard of it yet
+  // (here: written straight into the store, so no hint and no poll for 2 s): it is caught up
+  // from there, never sent a snapshot older than what it has seen.
+  share('a phone that has seen more than its new server holds is caught up from the store, not sent back', async (ctx) => {
+    const created = await createWorkshop(ctx.a.url, { agenda: [{ kind: 'brainstorm' }] });
+    const onA = await participant(ctx.a.url, created.id, { name: 'Anna' });
+    ctx.clients.push(onA);
+    const held = onA.state!.seq;
+    const writer = await PostgresStore.open(db.url);
+    try {
+      const seq = await writer.append(created.id, held, [{ type: 'workshop.updated', info: { title: 'Ändrat på en annan server' } }]);
+      const back = new TestClient(ctx.a.url, { workshopId: created.id });
+      back.state = { ...onA.state!, seq }; // as if it had seen the new event on the other server
+      ctx.clients.push(back);
+      const answer = (r: Received) => r.name === 'snapshot' || r.name === 'events' || r.name === 'projection';
+      for (const start = Date.now(); !back.received.some(answer); await sleep(20))
+        assert.ok(Date.now() - start < 5000, 'the server answered the catch-up');
+      const first = back.received.find(answer)!;
+      if (first.name === 'snapshot') assert.ok((first.payload as Snapshot).workshop.seq >= seq, 'no snapshot older than what the phone saw');
+      await onA.until((s) => s.title === 'Ändrat på en annan server', 3000);
+    } finally {
+      await writer.close();
+    }
   });
 
   share.run();
