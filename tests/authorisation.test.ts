@@ -117,6 +117,8 @@ function facilitatorOnly(w: World): Attempt[] {
     { type: 'announcement.send', text: 'Alla ut!' },
     { type: 'announcement.clear' },
     { type: 'projector.focus', focus: { activityId: w.swot, kind: 'column', id: 's' } },
+    { type: 'absentee.add', absenteeId: nanoid(), name: 'Eva Ek', organisation: 'Emmaboda kommun' },
+    { type: 'absentee.remove', absenteeId: nanoid() },
     { type: 'note.group', noteId: w.noteAnna, themeId: null },
     { type: 'theme.create', themeId: nanoid(), activityId: w.swot, name: 'T', noteIds: [w.noteAnna] },
     { type: 'theme.rename', themeId: nanoid(), name: 'T' },

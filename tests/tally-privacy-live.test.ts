@@ -202,18 +202,31 @@ lone('markdown: färre än 3 in her column, kommun not given, and why', async (c
   assert.ok(md.includes('färre än tre'), 'md: the reader is told why');
 });
 
+/**
+ * The printed and Word minutes put dots by kind in a table of their own (issue 16): the option,
+ * then one column for each kind that voted (Annan, with none, is left out).
+ */
+function assertKindTable(format: string, head: string[], rows: string[][]) {
+  assert.equal(head.slice(1), ['Kommun', 'Region', 'Brukarrepresentant'], `${format}: the kinds that voted`);
+  assert.equal(
+    rows.map((r) => r.slice(1)),
+    AREAS.map((_, i) => ['redovisas inte', i === 0 ? '3' : '1', 'färre än 3']),
+    `${format}: kommun and brukarrepresentant without figures`,
+  );
+}
+
 lone('html: färre än 3 in her column, kommun not given', async (ctx) => {
   const html = (await download(ctx, 'html')).toString('utf8');
-  const table = /<table class="ranking">([\s\S]*?)<\/table>/.exec(html)![1];
+  const table = /<table class="by-kind">([\s\S]*?)<\/table>/.exec(html)![1];
   const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row]) => [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, c]) => c));
-  assertKindCells('html', rows[0], rows.slice(1));
+  assertKindTable('html', rows[0], rows.slice(1));
 });
 
 lone('word: färre än 3 in her column, kommun not given', async (ctx) => {
   const texts = docxParagraphs(await download(ctx, 'docx')).map((p) => p.text);
-  const start = texts.indexOf('Resultat') + 1;
-  const row = (i: number) => texts.slice(start + 8 * i, start + 8 * (i + 1));
-  assertKindCells('docx', row(0), AREAS.map((_, i) => row(i + 1)));
+  const start = texts.indexOf('Per organisationstyp') + 1;
+  const row = (i: number) => texts.slice(start + 4 * i, start + 4 * (i + 1));
+  assertKindTable('docx', row(0), AREAS.map((_, i) => row(i + 1)));
 });
 
 lone('json: the archive’s results have no figure for her kind or kommun', async (ctx) => {
