@@ -86,6 +86,14 @@ cells('gets an apostrophe wherever a field could start a formula, and nowhere el
   assert.is(cell('a-b=c'), 'a-b=c');
 });
 
+/** Formulas typed where the CSV's title rows and introduction rows show them. */
+const HEADER_TEXT = (activityId: string) => [
+  { type: 'workshop.update', info: { place: 'Kalmar;=1+1', nextMeeting: { date: '2026-05-15', place: '@SUM(1);-2+3' } } },
+  { type: 'absentee.add', absenteeId: 'absent-csv-1', name: '=HYPERLINK("http://evil","x")', organisation: '+cmd' },
+  { type: 'absentee.add', absenteeId: 'absent-csv-2', name: 'Eva; =1+1', organisation: '' },
+  { type: 'activity.update', activityId, intro: 'Läs först;\n=1+1 https://example.org/plan' },
+];
+
 // ---------------------------------------------------------------------------------------------
 interface Ctx {
   srv: TestServer;
@@ -99,6 +107,12 @@ raw.before(async (ctx) => {
   const created = await createWorkshop(ctx.srv.url, { title: 'LGS; =1+1', agenda: [{ kind: 'brainstorm', title: 'Idéer' }] });
   ctx.f = await facilitator(ctx.srv.url, created);
   const activity = ctx.f.state!.activities[0];
+  // The rows above the table (issue 16) carry typed text too: the meeting's place, the next
+  // meeting's place, who sent apologies and an activity's introduction.
+  for (const command of HEADER_TEXT(activity.id)) {
+    const ack = await ctx.f.command(command);
+    assert.ok(ack.ok, command.type);
+  }
   for (const [i, [text]] of NOTES.entries()) {
     const ack = await ctx.f.command({ type: 'note.add', noteId: `note-csv-${i}`, activityId: activity.id, columnId: activity.columns[0].id, text });
     assert.ok(ack.ok, text);
@@ -116,8 +130,14 @@ raw('read by commas, each note is one cell, with an apostrophe only before a for
   const rows = parseCsv(ctx.csv);
   // After the title block (its title is a formula too: made inert) comes the table's header.
   assert.equal(rows[0].slice(0, 2), ['Minnesanteckningar', "LGS; '=1+1"]);
-  const texts = rows.slice(rows.findIndex((r) => r[0] === 'Aktivitet') + 1).map((r) => r[4]);
-  assert.equal(texts, NOTES.map(([, expected]) => expected));
+  const titled = (label: string) => rows.find((r) => r[0] === label)?.[1];
+  assert.is(titled('Plats'), "Kalmar;'=1+1");
+  // Mid-cell after ", " no spreadsheet starts a field; after the ; one may.
+  assert.is(titled('Nästa möte'), "fredag 15 maj 2026, @SUM(1);'-2+3");
+  assert.is(titled('Anmält förhinder'), `'=HYPERLINK("http://evil","x"), +cmd; Eva; '=1+1`);
+  const [intro, ...notes] = rows.slice(rows.findIndex((r) => r[0] === 'Aktivitet') + 1);
+  assert.equal([intro[2], intro[4]], ['Inledning', "Läs först;\n'=1+1 https://example.org/plan"]);
+  assert.equal(notes.map((r) => r[4]), NOTES.map(([, expected]) => expected));
 });
 
 for (const [name, separators] of SPLITS)
