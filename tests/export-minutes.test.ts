@@ -215,6 +215,49 @@ exp('in English: the same parts in English words and times', async ({ srv }) => 
   }
 });
 
+exp('a rating on its own reads ”Betyg: 5 – Mycket bra” in every format, never an empty line', async ({ srv }) => {
+  const created = await createWorkshop(srv.url, { title: 'LGS Kalmar län', agenda: [{ kind: 'evaluation' }] });
+  const fac = await facilitator(srv.url, created);
+  const anna = await participant(srv.url, created.id, PEOPLE[0]);
+  const bertil = await participant(srv.url, created.id, PEOPLE[1]);
+  try {
+    const evaluation = fac.state!.activities[0];
+    await must(fac, { type: 'activity.focus', activityId: evaluation.id });
+    const columnId = evaluation.columns[0].id;
+    await must(anna, { type: 'note.add', noteId: 'rating-anna', activityId: evaluation.id, columnId, text: '', rating: 5 });
+    await must(bertil, { type: 'note.add', noteId: 'rating-bert', activityId: evaluation.id, columnId, text: 'Bra dag', rating: 4 });
+    const get = async (format: string) => {
+      const res = await fetch(`${srv.url}/api/workshops/${created.id}/summary.${format}`, { headers: { authorization: `Bearer ${created.facilitatorKey}` } });
+      assert.is(res.status, 200, format);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const author = (name: string) => (evaluation.anonymous ? '' : ` — ${name}`);
+
+    const md = (await get('md')).toString('utf8');
+    assert.ok(md.includes(`\n- Betyg: 5 – Mycket bra${author('Anna Nilsson')}\n`), md);
+    assert.ok(md.includes(`\n- Bra dag (Betyg: 4 – Bra)${author('Bertil Ask')}\n`), md);
+    assert.not.ok(/^- \(|\(Betyg \d\)/m.test(md), 'no "- (Betyg 5)"');
+
+    const html = (await get('html')).toString('utf8');
+    const authorHtml = (name: string) => (evaluation.anonymous ? '' : ` <span class="author">— ${name}</span>`);
+    assert.ok(html.includes(`<li><span class="rating">Betyg: 5 – Mycket bra</span>${authorHtml('Anna Nilsson')}</li>`), html);
+    assert.ok(html.includes(`<li><span class="text">Bra dag</span> <span class="meta">(Betyg: 4 – Bra)</span>${authorHtml('Bertil Ask')}</li>`));
+    assert.not.ok(html.includes('<span class="text"></span>'), 'no empty text');
+
+    const texts = docxParagraphs(await get('docx')).map((p) => p.text);
+    assert.ok(texts.includes(`Betyg: 5 – Mycket bra${author('Anna Nilsson')}`), texts.join('\n'));
+    assert.ok(texts.includes(`Bra dag (Betyg: 4 – Bra)${author('Bertil Ask')}`));
+
+    // The CSV keeps the rating a figure in its own column, for a spreadsheet to average.
+    const rows = parseCsv((await get('csv')).toString('utf8'));
+    const header = rows.find((r) => r[0] === 'Aktivitet')!;
+    const rated = rows.filter((r) => r[header.indexOf('Betyg')] !== '' && r[0] !== 'Aktivitet');
+    assert.equal(rated.map((r) => [r[header.indexOf('Text')], r[header.indexOf('Betyg')]]), [['', '5'], ['Bra dag', '4']]);
+  } finally {
+    for (const c of [fac, anna, bertil]) c.close();
+  }
+});
+
 const links = suite('links in an introduction');
 
 links('only http(s) addresses with a host become links; the text around them stays as written', () => {

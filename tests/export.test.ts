@@ -69,7 +69,7 @@ function placesOf(items: Array<{ level: number; text: string }>) {
   return found;
 }
 
-/** Word and print give an option a second time, in the table of dots by kind under the ranking. */
+/** Word, print and Markdown give an option a second time, in the table of dots by kind under the ranking. */
 const BY_KIND = 'Per organisationstyp';
 
 function assertPlaces(p: Played, found: ReturnType<typeof placesOf>, format: string, byKind = false) {
@@ -127,7 +127,7 @@ exp('markdown: every note once, under its activity, room, column and theme', (ct
   assert.ok(md.includes('**Snittbetyg:** 4,2 av 5 (5 svar)'));
   for (const r of ['Norra länet', 'Mellersta länet'])
     assert.ok(md.includes(`**Sammanfattning av gruppdiskussion**\n\nSammanfattning från ${r}: tillit.`));
-  assertPlaces(ctx.played, placesOf(markdownItems(md)), 'markdown');
+  assertPlaces(ctx.played, placesOf(markdownItems(md)), 'markdown', true);
 });
 
 exp('docx: unzips to Word paragraphs with the same headings and notes', (ctx) => {
@@ -199,11 +199,19 @@ exp('json: the complete workshop for the archive, with the agenda and every note
 exp('the ranking: most dots first, with counts, share and dots by kind of organisation', (ctx) => {
   const { ranking } = ctx.played;
   const md = ctx.files.md.toString('utf8');
-  const table = md.split('### Resultat\n\n')[1].split('\n\n')[0].split('\n').slice(2);
-  const cells = table.map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
   const bare = (text: string) => text.replace(/ L\d\dL$/, '');
-  assert.equal(cells.map((c) => [c[0], bare(c[1]), c[2], c[4], c[5]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes), r.kommun, r.region]));
+  // Markdown as Word and print: the ranking in four columns, then dots by kind in a table of its own.
+  const mdTable = (heading: string) =>
+    md.split(`${heading}\n\n`)[1].split('\n\n')[0].split('\n').map((row) => row.split('|').slice(1, -1).map((c) => c.trim()));
+  const [head, align, ...cells] = mdTable('### Resultat');
+  assert.equal(head, ['Placering', 'Alternativ', 'Prickar', 'Andel']);
+  assert.equal(align, ['---:', '---', '---:', '---:'], 'figures aligned right');
+  assert.equal(cells.map((c) => [c[0], bare(c[1]), c[2]]), ranking.map((r, i) => [String(i + 1), r.text, String(r.votes)]));
   assert.equal(cells.map((c) => c[3].replace(/\s/g, ' ')), ['38 %', '31 %', '23 %', '8 %']);
+  const [mdKindHead, , ...mdKinds] = mdTable(`#### ${BY_KIND}`);
+  assert.equal(mdKindHead, ['Alternativ', 'Kommun', 'Region', 'Brukarrepresentant', 'Annan']);
+  assert.equal(mdKinds.map((c) => [bare(c[0]), c[1], c[2]]), ranking.map((r) => [r.text, r.kommun, r.region]));
+  assert.ok(md.indexOf(`#### ${BY_KIND}`) > md.indexOf('### Resultat'), 'dots by kind after the ranking');
   const csv = parseCsv(ctx.files.csv.toString('utf8')).filter((r) => r[0].startsWith('4. '));
   assert.equal(csv.map((r) => [bare(r[4]), r[6]]), ranking.map((r) => [r.text, String(r.votes)]));
   const docx = docxParagraphs(ctx.files.docx).map((p) => p.text);

@@ -9,6 +9,8 @@ export interface NoteItem {
   /** The title of the note's column. */
   column: string;
   rating: number | null;
+  /** The rating in words, "Betyg: 5 – Mycket bra": what the minutes show (and all of a note with no text). */
+  ratingText: string | null;
   /** Dots on the note when the activity voted on its notes. */
   votes: number | null;
 }
@@ -34,10 +36,11 @@ export interface Board {
   columns: ColumnBlock[];
 }
 
-/** How a note's author and an option's dots are told, decided once per activity. */
+/** How a note's author, an option's dots and a rating are told, decided once per activity. */
 export interface Naming {
   authorOf(note: Note): string | null;
   votesOf(optionId: string): number | null;
+  ratingOf(rating: number): string;
 }
 
 export function noteItem(note: Note, naming: Naming, column: string): NoteItem {
@@ -47,6 +50,7 @@ export function noteItem(note: Note, naming: Naming, column: string): NoteItem {
     author: naming.authorOf(note),
     column,
     rating: typeof note.rating === 'number' ? note.rating : null,
+    ratingText: typeof note.rating === 'number' ? naming.ratingOf(note.rating) : null,
     votes: naming.votesOf(note.id),
   };
 }

@@ -15,7 +15,10 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { ActivitySection, Board, Labels, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import type { WordCloudPart } from './wordCloud.ts';
+import type { ScalePart } from './scale.ts';
 import { roomHeading } from './outline.ts';
+import type { RankingPart } from './ranking.ts';
 import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { clean, labelled, oneLine } from './text.ts';
 import { isLink, linkify } from '../../shared/links.ts';
@@ -49,10 +52,12 @@ const withLinks = (text: string) =>
 const fact = (label: string, value: string) => para([new TextRun({ text: `${label}: `, bold: true }), ...runs(value)]);
 
 function note(n: NoteItem, labels: Labels, withColumn: boolean): Paragraph {
-  const meta = [n.rating !== null ? `${labels.rating} ${n.rating}` : '', n.votes !== null ? `${labels.votes}: ${n.votes}` : ''].filter(Boolean);
+  // A rating on its own is the item: "Betyg: 5 – Mycket bra", not an empty bullet.
+  const alone = !n.text.trim() && n.ratingText !== null;
+  const meta = [n.ratingText !== null && !alone ? n.ratingText : '', n.votes !== null ? `${labels.votes}: ${n.votes}` : ''].filter(Boolean);
   const children: ParagraphChild[] = [
     ...(withColumn ? [new TextRun({ text: `${labelled(oneLine(n.column))} `, italics: true })] : []),
-    ...runs(n.text),
+    ...(alone ? [new TextRun({ text: n.ratingText! })] : runs(n.text)),
     ...(meta.length ? [new TextRun({ text: ` (${meta.join(', ')})` })] : []),
     ...(n.author ? [new TextRun({ text: ` — ${oneLine(n.author)}`, italics: true })] : []),
   ];
@@ -109,12 +114,41 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): Block
   return note ? [...out, para(runs(note, { italics: true }))] : out;
 }
 
+/** A ranking (rangordning): how it was counted, mean places, then by kind of organisation. */
+function ordering(p: RankingPart, labels: Labels): Block[] {
+  const out: Block[] = [heading(3, labels.results), para(runs(p.lead)), table(p.overall)];
+  if (!p.byKind) return out;
+  out.push(heading(4, labels.rankingByKind), table(p.byKind));
+  return p.note ? [...out, para(runs(p.note, { italics: true }))] : out;
+}
+
 function room(r: RoomBlock, labels: Labels): Block[] {
   const out: Block[] = [heading(3, roomHeading(labels, r.name))];
   if (r.reporter) out.push(fact(labels.reporter, oneLine(r.reporter)));
   if (r.members.length) out.push(fact(labels.members, r.members.map(oneLine).join(', ')));
   if (r.summary.trim()) out.push(para(runs(labels.roomSummary, { bold: true })), para(runs(r.summary)));
   return [...out, ...board(r.board, 4, labels)];
+}
+
+/** The question, settings and respondents, then the words with their counts overall and per kind. */
+function wordCloud(w: WordCloudPart, labels: Labels): Block[] {
+  const out: Block[] = [heading(3, labels.wordCloud), fact(labels.wordQuestion, oneLine(w.question)), para(runs(w.settings)), para(runs(w.respondents))];
+  out.push(w.grid ? table(w.grid) : para(runs(labels.wordsNone, { italics: true })));
+  for (const n of [w.note, w.hidden]) if (n) out.push(para(runs(n, { italics: true })));
+  return out;
+}
+
+/** A scale question: the scale and respondents, then per statement everyone and each kind side by side. */
+function scale(p: ScalePart, labels: Labels): Block[] {
+  const out: Block[] = [heading(3, labels.results), para(runs(p.settings))];
+  if (p.dontKnow) out.push(para(runs(p.dontKnow)));
+  out.push(para(runs(p.respondents)));
+  for (const s of p.statements) {
+    out.push(heading(4, s.largest ? `${s.text} – ${labels.scaleLargestGap}` : s.text), table(s.grid));
+    if (s.gap) out.push(para(runs(s.gap, s.largest ? { bold: true } : {})));
+  }
+  if (p.note) out.push(para(runs(p.note, { italics: true })));
+  return out;
 }
 
 function section(s: ActivitySection, labels: Labels): Block[] {
@@ -126,6 +160,9 @@ function section(s: ActivitySection, labels: Labels): Block[] {
   if (s.rooms.length && plenary.length) out.push(heading(3, labels.plenary));
   out.push(...plenary, ...s.rooms.flatMap((r) => room(r, labels)));
   if (s.ranking) out.push(...ranking(s.ranking, s.rankingNote, labels));
+  if (s.ordering) out.push(...ordering(s.ordering, labels));
+  if (s.wordCloud) out.push(...wordCloud(s.wordCloud, labels));
+  if (s.scale) out.push(...scale(s.scale, labels));
   if (s.rating) out.push(fact(labels.averageRating, s.rating));
   if (s.summary.trim()) out.push(heading(3, labels.summary), para(runs(s.summary)));
   return out;

@@ -1,6 +1,9 @@
 // The summary as one standalone HTML page: no external resources, prints to a clean A4 PDF.
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
+import type { WordCloudPart } from './wordCloud.ts';
+import type { ScalePart } from './scale.ts';
 import { roomHeading } from './outline.ts';
+import type { RankingPart } from './ranking.ts';
 import { byKindGrid, rankingGrid, stepsGrid, type Grid } from './tables.ts';
 import { escapeHtml as esc, labelled, oneLine } from './text.ts';
 import { isLink, linkify } from '../../shared/links.ts';
@@ -49,13 +52,16 @@ const withLinks = (value: string) =>
 
 function note(n: NoteItem, labels: Labels, withColumn: boolean): string {
   const column = withColumn ? tag('span', esc(labelled(oneLine(n.column))), ' class="column"') + ' ' : '';
+  // A rating on its own is the item: "Betyg: 5 – Mycket bra", not an empty line.
+  const alone = !n.text.trim() && n.ratingText !== null;
   const meta = [
-    n.rating !== null ? `${labels.rating} ${n.rating}` : '',
+    n.ratingText !== null && !alone ? n.ratingText : '',
     n.votes !== null ? `${labels.votes}: ${n.votes}` : '',
   ].filter(Boolean);
   const extra = meta.length ? ` <span class="meta">(${esc(meta.join(', '))})</span>` : '';
   const author = n.author ? ` <span class="author">— ${esc(oneLine(n.author))}</span>` : '';
-  return tag('li', `${column}${text(n.text)}${extra}${author}`);
+  const body = alone ? tag('span', esc(n.ratingText!), ' class="rating"') : text(n.text);
+  return tag('li', `${column}${body}${extra}${author}`);
 }
 
 const list = (items: string[]) => tag('ul', items.join(''));
@@ -103,6 +109,32 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): strin
   return tag('h3', esc(labels.results)) + grid(rankingGrid(rows, labels)) + kinds;
 }
 
+/** A ranking (rangordning): how it was counted, mean places, then by kind of organisation. */
+function ordering(p: RankingPart, labels: Labels): string {
+  const kinds = p.byKind ? tag('h4', esc(labels.rankingByKind)) + grid(p.byKind) + (p.note ? tag('p', esc(p.note), ' class="meta"') : '') : '';
+  return tag('h3', esc(labels.results)) + tag('p', esc(p.lead)) + grid(p.overall) + kinds;
+}
+
+/** The question, settings and respondents, then the words with their counts overall and per kind. */
+function wordCloud(w: WordCloudPart, labels: Labels): string {
+  const facts = tag('p', `<strong>${esc(labels.wordQuestion)}:</strong> ${esc(oneLine(w.question))}<br>${esc(w.settings)}<br>${esc(w.respondents)}`);
+  const words = w.grid ? grid(w.grid) : tag('p', esc(labels.wordsNone), ' class="meta"');
+  const notes = [w.note, w.hidden].filter((n): n is string => !!n).map((n) => tag('p', esc(n), ' class="meta"')).join('');
+  return tag('h3', esc(labels.wordCloud)) + facts + words + notes;
+}
+
+/** A scale question: the scale and respondents, then per statement everyone and each kind side by side. */
+function scale(p: ScalePart, labels: Labels): string {
+  const facts = tag('p', [p.settings, ...(p.dontKnow ? [p.dontKnow] : []), p.respondents].map(esc).join('<br>'));
+  const statements = p.statements.map((s) => {
+    const mark = s.largest ? ` <span class="gap-mark">– ${esc(labels.scaleLargestGap)}</span>` : '';
+    const gap = s.gap ? tag('p', s.largest ? tag('strong', esc(s.gap)) : esc(s.gap), ' class="gap"') : '';
+    return tag('h4', `${esc(s.text)}${mark}`) + grid(s.grid) + gap;
+  });
+  const note = p.note ? tag('p', esc(p.note), ' class="meta"') : '';
+  return tag('h3', esc(labels.results)) + facts + statements.join('') + note;
+}
+
 function section(s: ActivitySection, labels: Labels): string {
   const out = [tag('h2', `${s.number}. ${esc(oneLine(s.title))}`)];
   if (s.intro.trim()) out.push(withLinks(s.intro));
@@ -113,6 +145,9 @@ function section(s: ActivitySection, labels: Labels): string {
   if (s.rooms.length && plenary) out.push(tag('h3', esc(labels.plenary)));
   out.push(plenary, ...s.rooms.map((r) => room(r, labels)));
   if (s.ranking) out.push(ranking(s.ranking, s.rankingNote, labels));
+  if (s.ordering) out.push(ordering(s.ordering, labels));
+  if (s.wordCloud) out.push(wordCloud(s.wordCloud, labels));
+  if (s.scale) out.push(scale(s.scale, labels));
   if (s.rating) out.push(tag('p', `<strong>${esc(labels.averageRating)}:</strong> ${esc(s.rating)}`));
   if (s.summary.trim()) out.push(tag('h3', esc(labels.summary)) + tag('p', text(s.summary)));
   return tag('section', out.join('\n'), ` class="activity"${data('activity', s.id)}`);

@@ -1,6 +1,10 @@
 // The summary as Markdown: minutes to paste into an e-mail, a wiki or a document.
 import type { ActivitySection, Board, Labels, NextStep, NoteItem, Outline, PartGroup, RankingRow, RoomBlock } from './outline.ts';
 import { roomHeading } from './outline.ts';
+import type { WordCloudPart } from './wordCloud.ts';
+import type { ScalePart } from './scale.ts';
+import type { RankingPart } from './ranking.ts';
+import { byKindGrid, rankingGrid, type Grid } from './tables.ts';
 import { escapeMarkdown as md, labelled, markdownLine as line } from './text.ts';
 import { isLink, linkify } from '../../shared/links.ts';
 
@@ -22,10 +26,13 @@ const withLinks = (text: string) =>
 
 function noteText(note: NoteItem, labels: Labels, withColumn: boolean): string {
   const column = withColumn ? `*${line(labelled(note.column))}* ` : '';
-  const rating = note.rating !== null ? ` (${labels.rating} ${note.rating})` : '';
+  // A rating on its own is the item: "Betyg: 5 – Mycket bra", never "- (Betyg 5)".
+  const alone = !note.text.trim() && note.ratingText !== null;
+  const text = alone ? line(note.ratingText!) : md(note.text);
+  const rating = note.ratingText !== null && !alone ? ` (${line(note.ratingText)})` : '';
   const votes = note.votes !== null ? ` (${labels.votes}: ${note.votes})` : '';
   const author = note.author ? ` — ${line(note.author)}` : '';
-  return item(`${column}${md(note.text)}${rating}${votes}${author}`);
+  return item(`${column}${text}${rating}${votes}${author}`);
 }
 
 function board(b: Board, level: number, labels: Labels): string[] {
@@ -53,12 +60,48 @@ function room(r: RoomBlock, labels: Labels): string[] {
   return [...out, ...board(r.board, 4, labels)];
 }
 
+/** A table; its figures aligned right. Widths are the reader's program's business here. */
+function table(g: Grid): string[] {
+  const row = (cells: string[]) => `| ${cells.map(line).join(' | ')} |`;
+  return [row(g.head), `| ${g.numeric.map((n) => (n ? '---:' : '---')).join(' | ')} |`, ...g.rows.map(row), ''];
+}
+
+/** As in Word and print: the ranking, then dots by kind of organisation in a table of their own (kinds that voted). */
 function ranking(rows: RankingRow[], note: string | null, labels: Labels): string[] {
-  const kinds = rows[0]?.byKind.map((k) => k.label) ?? [];
-  const head = [labels.rank, labels.option, labels.votes, labels.share, ...kinds];
-  const body = rows.map((r) => [String(r.rank), line(r.text), String(r.votes), r.share, ...r.byKind.map((k) => k.text)]);
-  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [heading(3, labels.results), '', row(head), row(head.map(() => '---')), ...body.map(row), '', ...(note ? [`*${md(note)}*`, ''] : [])];
+  const out = [heading(3, labels.results), '', ...table(rankingGrid(rows, labels))];
+  const byKind = byKindGrid(rows, labels);
+  if (!byKind) return out;
+  out.push(heading(4, labels.byKind), '', ...table(byKind));
+  return note ? [...out, `*${md(note)}*`, ''] : out;
+}
+
+/** A ranking (rangordning): how it was counted, mean places, then by kind of organisation. */
+function ordering(p: RankingPart, labels: Labels): string[] {
+  const out = [heading(3, labels.results), '', md(p.lead), '', ...table(p.overall)];
+  if (!p.byKind) return out;
+  out.push(heading(4, labels.rankingByKind), '', ...table(p.byKind));
+  return p.note ? [...out, `*${md(p.note)}*`, ''] : out;
+}
+
+/** The question, settings and respondents, then the words with their counts overall and per kind. */
+function wordCloud(w: WordCloudPart, labels: Labels): string[] {
+  const out = [heading(3, labels.wordCloud), '', `**${labels.wordQuestion}:** ${line(w.question)}  \n${line(w.settings)}  \n${line(w.respondents)}`, ''];
+  out.push(...(w.grid ? table(w.grid) : [`*${labels.wordsNone}*`, '']));
+  if (w.note) out.push(`*${md(w.note)}*`, '');
+  if (w.hidden) out.push(`*${md(w.hidden)}*`, '');
+  return out;
+}
+
+/** A scale question: the scale and respondents, then per statement everyone and each kind side by side. */
+function scale(p: ScalePart, labels: Labels): string[] {
+  const facts = [p.settings, ...(p.dontKnow ? [p.dontKnow] : []), p.respondents].map(line).join('  \n');
+  const out = [heading(3, labels.results), '', facts, ''];
+  for (const s of p.statements) {
+    out.push(heading(4, `${line(s.text)}${s.largest ? ` – ${labels.scaleLargestGap}` : ''}`), '', ...table(s.grid));
+    if (s.gap) out.push(s.largest ? `**${line(s.gap)}**` : line(s.gap), '');
+  }
+  if (p.note) out.push(`*${md(p.note)}*`, '');
+  return out;
 }
 
 function section(s: ActivitySection, labels: Labels): string[] {
@@ -71,6 +114,9 @@ function section(s: ActivitySection, labels: Labels): string[] {
   out.push(...plenary);
   for (const r of s.rooms) out.push(...room(r, labels));
   if (s.ranking) out.push(...ranking(s.ranking, s.rankingNote, labels));
+  if (s.ordering) out.push(...ordering(s.ordering, labels));
+  if (s.wordCloud) out.push(...wordCloud(s.wordCloud, labels));
+  if (s.scale) out.push(...scale(s.scale, labels));
   if (s.rating) out.push(`**${labels.averageRating}:** ${s.rating}`, '');
   if (s.summary.trim()) out.push(heading(3, labels.summary), '', paragraph(s.summary), '');
   return out;

@@ -14,6 +14,9 @@ import {
 } from '../../shared/workshop/model.ts';
 import { averageRating, optionsOf, tally } from '../../shared/workshop/voting.ts';
 import { boardOf, columnTitle, noteItem, type Board, type NoteItem, type Naming } from './board.ts';
+import { wordCloudPart, type WordCloudPart } from './wordCloud.ts';
+import { rankingPart, type RankingPart } from './ranking.ts';
+import { scalePart, type ScalePart } from './scale.ts';
 
 export type { Board, ColumnBlock, NoteItem, ThemeBlock } from './board.ts';
 
@@ -84,6 +87,12 @@ export interface ActivitySection {
   ranking: RankingRow[] | null;
   /** Under the ranking: what "färre än 3" and "redovisas inte" mean, when a kind's dots are not given. */
   rankingNote: string | null;
+  /** A ranking activity's (rangordning) mean places, overall and by kind (ranking.ts). */
+  ordering: RankingPart | null;
+  /** A word cloud's (ordmoln) question, settings, respondents and words by kind (wordCloud.ts). */
+  wordCloud?: WordCloudPart | null;
+  /** A scale question's (skalfrågor) scale, respondents and figures per statement and kind (scale.ts). */
+  scale?: ScalePart | null;
   /** Evaluation: "4,2 av 5 (7 svar)", or null. */
   rating: string | null;
   summary: string;
@@ -278,11 +287,12 @@ function naming(ctx: Context, activity: Activity, votes: Map<string, number> | n
     // A note written while the activity was anonymous stays so (Note.anonymous).
     authorOf: (note) => (named && !note.anonymous ? nameOf(ctx, note.authorId) : null),
     votesOf: (optionId) => (votes ? (votes.get(optionId) ?? 0) : null),
+    ratingOf: (rating) => translate(ctx.lang, 'rating.line', { n: rating, word: translate(ctx.lang, `rating.${rating}` as MessageKey) }),
   };
 }
 
 function ranking(ctx: Context, activity: Activity): RankingRow[] | null {
-  if (!activity.voting) return null;
+  if (!activity.voting || activity.kind === 'ranking') return null;
   const texts = new Map(optionsOf(ctx.state, activity).map((o) => [o.id, o.text]));
   const names = naming(ctx, activity, null);
   return tally(ctx.state, activity.id).map((r) => ({
@@ -336,7 +346,8 @@ function section(ctx: Context, activity: Activity, number: number): ActivitySect
     kind: activity.kind,
     title: activity.title,
     questions: activity.kind === 'brainstorm' ? activity.columns.map((c) => c.title) : [],
-    board: boardOf(activity, themes, plenary, names, listed && rooms.length === 0),
+    // A scale question's columns are its statements, reported with its results, not as empty boards.
+    board: boardOf(activity, themes, plenary, names, listed && rooms.length === 0 && activity.kind !== 'scale'),
     rooms: rooms.map((room) => ({
       id: room.id,
       name: room.name,
@@ -347,6 +358,9 @@ function section(ctx: Context, activity: Activity, number: number): ActivitySect
     })),
     ranking: rows,
     rankingNote: rankingNote(ctx, rows),
+    wordCloud: wordCloudPart(state, activity, ctx.lang, ctx.labels),
+    scale: scalePart(state, activity, ctx.lang, ctx.labels),
+    ordering: rankingPart(state, activity, ctx.labels),
     rating: rated
       ? translate(ctx.lang, 'export.ratingValue', { average: decimal(ctx.lang, rated.average), count: rated.count })
       : null,

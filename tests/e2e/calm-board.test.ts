@@ -1,9 +1,11 @@
 // The facilitator's board on a 1366×768 laptop stays calm: a note shows Ändra, Ta bort,
 // "Flytta till …" and "Lägg i tema …" only while it is selected (mouse or keyboard, one at a
 // time), the header says how many have joined, the themes hint shows only where themes apply,
-// and notes grouped into a theme keep their column's colour and name (laptop and phone).
+// notes grouped into a theme keep their column's colour and name (laptop and phone), and with
+// people in, the invite panel folds its QR code and links so the message box is on the first screen.
 // Seven participants post over sockets; the facilitator and one phone are real Chromium pages.
 // Needs the built client (dist/client) and Debian's chromium.
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -57,6 +59,14 @@ interface Ctx {
 }
 
 const calm = suite<Ctx>('a calm facilitator board at 1366×768');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Fails on serious or critical WCAG findings. */
+async function audit(page: Page, view: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode().analyze();
+  const severe = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.equal(severe.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${view} has serious or critical violations`);
+}
 
 const board = (page: Page) => page.getByTestId('facilitator-board');
 const noteOn = (page: Page, text: string) => board(page).getByTestId('note').filter({ hasText: text });
@@ -127,6 +137,59 @@ calm('eleven notes keep the page short; the header says how many have joined', a
   assert.ok(box.y >= 0 && box.y + box.height <= 768, 'the count is on the first screen');
   await count.click();
   assert.is(await page.evaluate(() => document.activeElement?.id), 'people-title', 'the count leads to the list');
+});
+
+/** Whether the element is on the first screen, unclipped and on top, without any scrolling. */
+async function inView(target: Locator): Promise<boolean> {
+  const box = await target.boundingBox();
+  if (!box || box.y < 0 || box.y + box.height > 768) return false;
+  return target.evaluate((el, { x, y }) => {
+    const hit = document.elementFromPoint(x, y);
+    return !!hit && (el === hit || el.contains(hit));
+  }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+}
+
+calm('with seven in, the invite panel is compact and the message box is on the first screen', async (ctx) => {
+  const { page } = ctx;
+  // As the page opens (the count in the header, followed before, scrolled to the list).
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    document.querySelector('aside')!.scrollTop = 0;
+  });
+  const invite = page.getByTestId('invite-panel');
+  const height = (await invite.boundingBox())!.height;
+  console.log(`  invite panel with 7 participants: ${Math.round(height)} px (824 px before)`);
+  assert.ok(height <= 260, `the invite panel is ${height} px tall (at most 260)`);
+  // The code and the participants' link stay in view; the QR code and the facilitator's own link wait.
+  assert.match(await page.getByTestId('join-code-display').innerText(), /^\d{4} \d{4}$/);
+  assert.ok(await inView(page.getByTestId('join-code-display')), 'the join code is in view');
+  assert.ok(await inView(invite.getByLabel('Länk för deltagare')), 'the participants’ link is in view');
+  const more = invite.getByTestId('invite-more');
+  assert.is(await more.getAttribute('aria-expanded'), 'false');
+  assert.is(await invite.getByRole('img', { name: 'QR-kod med länken för deltagare' }).count(), 0, 'no QR code');
+  assert.is(await invite.getByTestId('facilitator-link').count(), 0, 'no facilitator link');
+
+  // Without scrolling the page or the column: the timer, the message box and its send button.
+  assert.is(await page.evaluate(() => [window.scrollY, document.querySelector('aside')!.scrollTop].join()), '0,0');
+  const form = page.getByTestId('announcement-form');
+  assert.ok(await inView(form.getByRole('heading', { name: 'Meddelande till alla' })), 'the message box’s heading is in view');
+  for (const id of ['announcement-input', 'announcement-send', 'timer-5'])
+    assert.ok(await inView(page.getByTestId(id)), `${id} is in view`);
+
+  // "Visa" shows the QR code and the facilitator's own link; pressed again, they go.
+  await more.click();
+  assert.is(await more.getAttribute('aria-expanded'), 'true');
+  assert.is(await more.getAttribute('aria-controls'), await invite.locator('.more-part').getAttribute('id'));
+  const qr = invite.getByRole('img', { name: 'QR-kod med länken för deltagare' });
+  await qr.waitFor();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="invite-panel"] img') as HTMLImageElement | null)?.complete);
+  assert.match(await invite.getByTestId('facilitator-link').innerText(), 'Din länk som samtalsledare');
+  await invite.getByRole('link', { name: 'Projektorvy' }).waitFor();
+  await audit(page, 'facilitator page with the invite panel open');
+  await more.click();
+  assert.is(await more.getAttribute('aria-expanded'), 'false');
+  assert.is(await qr.count(), 0, 'folded again');
+  assert.is(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'invite-more', 'the focus stays on the button');
 });
 
 calm('a click shows one note’s actions; another click, Escape or a click elsewhere hides them', async (ctx) => {

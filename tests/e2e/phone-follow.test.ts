@@ -5,7 +5,9 @@
 // room with a message and a countdown the bars leave the phone its screen and the reporter's
 // "Spara" is not hidden; closing the rooms clears the message and the countdown everywhere; in the
 // evaluation a rating on its own is stored (once), counted in the facilitator's average and kept
-// after a reload. axe finds nothing serious on the new parts.
+// after a reload, shown as "Betyg: 5 – Mycket bra" on the facilitator's board and the projector.
+// Each phone says who it takes part as, naming the kind only when the organisation does not say it.
+// axe finds nothing serious on the new parts.
 // Needs the built client (dist/client; `npm test` builds it first) and Debian's chromium.
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -178,6 +180,21 @@ story('on a phone the composer waits behind "+ Ny lapp", and stays open while wr
   await open.waitFor();
 });
 
+story('the phone names the kind of organisation only where the organisation’s name does not say it', async (ctx) => {
+  const you = (page: Page) => page.getByTestId('participant-you');
+  // "Nybro kommun" says it is a kommun: no "(Kommun)" after it.
+  assert.is((await you(ctx.anna).innerText()).trim(), 'Du deltar som Anna Andersson, Nybro kommun.');
+  assert.is((await you(ctx.bo).innerText()).trim(), 'Du deltar som Bo Berg, Region Kalmar län.');
+  // A name that says nothing, or something else than the kind chosen, keeps the kind.
+  const bo = Object.values(ctx.watcher.state!.participants).find((p) => p.name === BO.name)!.id;
+  await must(ctx.watcher, { type: 'participant.update', participantId: bo, organisation: 'Kalmarsunds gymnasieförbund', orgKind: 'annan' });
+  await you(ctx.bo).filter({ hasText: 'Du deltar som Bo Berg, Kalmarsunds gymnasieförbund (Annan).' }).waitFor();
+  await must(ctx.watcher, { type: 'participant.update', participantId: bo, organisation: BO.organisation, orgKind: 'kommun' });
+  await you(ctx.bo).filter({ hasText: 'Du deltar som Bo Berg, Region Kalmar län (Kommun).' }).waitFor();
+  await must(ctx.watcher, { type: 'participant.update', participantId: bo, orgKind: 'region' });
+  await you(ctx.bo).filter({ hasText: /^Du deltar som Bo Berg, Region Kalmar län\.$/ }).waitFor();
+});
+
 story('when the facilitator moves on, the phone goes to the top and says "Ny aktivitet: …"', async (ctx) => {
   const page = ctx.anna;
   // A long board, read to the end.
@@ -280,6 +297,22 @@ story('a rating on its own is stored at once, counted by the facilitator and kep
   const average = f.getByTestId('facilitator-board').getByTestId('rating-average');
   await average.filter({ hasText: /Snittbetyg 5,0 av 5/ }).waitFor();
   assert.match(await average.innerText(), '1 betyg');
+
+  // The rating is the note: "Betyg: 5 – Mycket bra", no empty line, and its buttons say which note.
+  const fNote = f.getByTestId('facilitator-board').getByTestId('note').filter({ hasText: 'Betyg: 5 – Mycket bra' });
+  await fNote.waitFor();
+  assert.is(await fNote.locator('.text').count(), 0, 'no empty text line on the facilitator’s board');
+  await fNote.getByTestId('note-select').click();
+  await fNote.getByRole('button', { name: 'Ändra: Betyg: 5 – Mycket bra', exact: true }).waitFor();
+  await fNote.getByRole('button', { name: 'Ta bort: Betyg: 5 – Mycket bra', exact: true }).waitFor();
+  await f.keyboard.press('Escape');
+  const projector = await (await ctx.browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'sv-SE' })).newPage();
+  await projector.goto(`${ctx.srv.url}/p/${ctx.id}`);
+  const pNote = projector.getByTestId('note').filter({ hasText: 'Betyg: 5 – Mycket bra' });
+  await pNote.waitFor();
+  assert.is(await pNote.locator('.text').count(), 0, 'nor on the projector');
+  assert.is((await pNote.getByTestId('note-rating').innerText()).replace(/[★☆\s]+/g, ' ').trim(), 'Betyg: 5 – Mycket bra');
+  await projector.context().close();
 
   // After a reload the phone still has its rating, and the comment can come later.
   await page.reload();
