@@ -4,6 +4,9 @@
 import * as v from 'valibot';
 import type { CreateWorkshop, FollowUpItem } from './schema.ts';
 import { tally } from './workshop/voting.ts';
+import { scaleTally, type ScaleResult } from './workshop/scale.ts';
+import { isRanking, rankingTally, type RankingResult } from './workshop/ranking.ts';
+import { tallyWords, type WordCloudResult } from './workshop/wordCloud.ts';
 import {
   ACTIVITY_KINDS,
   LANGUAGES,
@@ -23,6 +26,12 @@ export interface Archive {
   workshop: Workshop;
   /** Each voted activity's tally: what the room saw, without who voted for what. */
   results: Record<string, OptionResult[]>;
+  /** Each ranking's (rangordning) mean places, overall and by kind, without who ranked what. */
+  rankings?: Record<string, RankingResult>;
+  /** Each word cloud's tally as the room saw it (hidden words left out), without who wrote what. */
+  wordClouds?: Record<string, WordCloudResult>;
+  /** Each scale question's figures per statement and kind, without who answered what. */
+  scales?: Record<string, ScaleResult>;
 }
 
 /**
@@ -42,14 +51,30 @@ export function archive(state: Workshop, options: { includeNames: boolean }): Ar
   // Those who sent apologies are named as the facilitator typed them: left out alike.
   const absentees = options.includeNames ? state.absentees : state.absentees?.map((a) => ({ ...a, name: '' }));
   const results = Object.fromEntries(
-    state.activities.filter((a) => a.voting).map((a) => [a.id, tally(state, a.id)]),
+    state.activities.filter((a) => a.voting && !isRanking(a.kind)).map((a) => [a.id, tally(state, a.id)]),
   );
   return {
     format: ARCHIVE_FORMAT,
     version: ARCHIVE_VERSION,
-    workshop: { ...state, notes, participants, ballots: {}, ...(absentees && { absentees }) },
+    workshop: { ...state, notes, participants, ballots: {}, ...(absentees && { absentees }), ...withoutWords(state), ...(state.scaleAnswers && { scaleAnswers: {} }) },
     results,
+    ...(state.activities.some((a) => a.voting && isRanking(a.kind)) && {
+      rankings: Object.fromEntries(state.activities.filter((a) => a.voting && isRanking(a.kind)).map((a) => [a.id, rankingTally(state, a.id)])),
+    }),
+    ...(state.activities.some((a) => a.scale) && {
+      scales: Object.fromEntries(state.activities.filter((a) => a.scale).map((a) => [a.id, scaleTally(state, a.id)!])),
+    }),
+    ...(state.activities.some((a) => a.wordCloud) && {
+      wordClouds: Object.fromEntries(state.activities.filter((a) => a.wordCloud).map((a) => [a.id, tallyWords(state, a.id)])),
+    }),
   };
+}
+
+
+/** Who wrote which words is left out like the dots; the words the facilitator hid with it. */
+function withoutWords(state: Workshop): Partial<Workshop> {
+  if (!state.words && !state.hiddenWords) return {};
+  return { words: {}, hiddenWords: {} };
 }
 
 // Reading an archive back: only the parts the next meeting needs are checked, loosely (other

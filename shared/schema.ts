@@ -1,7 +1,9 @@
 // Valibot schemas for everything a client may send. All validation of the wire lives here.
 import * as v from 'valibot';
 import type { InvalidDetail } from './protocol.ts';
+import { SCALE_MAXES } from './workshop/scale.ts';
 import { ACTIVITY_KINDS, ASSIGNMENTS, LANGUAGES, LIMITS, ORG_KINDS } from './workshop/model.ts';
+import { WORD_LIMITS } from './workshop/wordCloud.ts';
 
 // Custom checks' messages, told apart by `parse` to say why in the reader's language.
 const RESERVED = 'must not be a reserved name';
@@ -201,6 +203,41 @@ export const Command = v.variant('type', [
   command('voting.reopen', { activityId: Id }),
   command('results.reveal', { activityId: Id, revealed: v.boolean() }),
   command('vote.cast', { activityId: Id, optionId: Id, delta: v.picklist([1, -1]) }),
+  /** Skalfrågor (scale.ts): the scale is set until the first answer; then only opened, closed, revealed. */
+  command('scale.start', {
+    activityId: Id,
+    max: v.picklist(SCALE_MAXES),
+    minLabel: optionalText(LIMITS.shortText),
+    maxLabel: optionalText(LIMITS.shortText),
+    dontKnow: v.boolean(),
+    live: v.optional(v.boolean()),
+  }),
+  command('scale.change', { activityId: Id, open: v.optional(v.boolean()), revealed: v.optional(v.boolean()) }),
+  /** null takes the answer back. */
+  command('scale.answer', {
+    activityId: Id,
+    statementId: ColumnId,
+    value: v.nullable(v.union([v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)), v.literal('dontKnow')])),
+  }),
+  command('wordcloud.start', {
+    activityId: Id,
+    maxWords: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(WORD_LIMITS.maxWords)),
+    maxLength: v.pipe(v.number(), v.integer(), v.minValue(3), v.maxValue(WORD_LIMITS.maxLength)),
+    live: v.optional(v.boolean()),
+  }),
+  command('wordcloud.set', {
+    activityId: Id,
+    open: v.optional(v.boolean()),
+    revealed: v.optional(v.boolean()),
+    live: v.optional(v.boolean()),
+  }),
+  command('words.send', {
+    activityId: Id,
+    words: v.pipe(v.array(optionalText(WORD_LIMITS.maxLength)), v.maxLength(WORD_LIMITS.maxWords)),
+  }),
+  command('word.hide', { activityId: Id, word: text(WORD_LIMITS.maxLength), hidden: v.boolean() }),
+  /** Rangordning: every option of the activity, best first. */
+  command('ranking.submit', { activityId: Id, order: v.pipe(v.array(Id), v.maxLength(200)) }),
   command('options.import', {
     activityId: Id,
     fromActivityId: Id,

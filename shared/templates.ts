@@ -37,6 +37,12 @@ export const TEMPLATES: Record<ActivityKind, Template> = {
   actions: { columns: [['actions', 'template.actions.column']], anonymous: false },
   decisions: { columns: [['decisions', 'template.decisions.column']], anonymous: false },
   prioritise: { columns: [['options', 'template.prioritise.options']], anonymous: false },
+  // Skalfrågor: one column per statement, answered on the scale the facilitator sets (scale.ts).
+  scale: { columns: [['s1', 'template.scale.statement']], anonymous: false },
+  // Rangordning: the facilitator's options, put in order by each participant (ranking.ts).
+  ranking: { columns: [['options', 'template.prioritise.options']], anonymous: false },
+  // Ordmoln: the column's title is the question; the words are secret answers (wordCloud.ts).
+  wordCloud: { columns: [['question', 'template.wordCloud.question']], anonymous: true },
   // The last meeting's next steps, gone through at the start: moved to "Klart" as they are.
   followUp: {
     columns: [
@@ -71,6 +77,10 @@ export function makeActivity(
     columns = opts.columns.map((c) => ({ id: c.id, title: c.title }));
   } else if (kind === 'brainstorm' && opts.questions?.length) {
     columns = opts.questions.map((title, i) => ({ id: `q${i + 1}`, title }));
+  } else if (kind === 'scale' && opts.questions?.length) {
+    columns = opts.questions.map((title, i) => ({ id: `s${i + 1}`, title }));
+  } else if (kind === 'wordCloud' && opts.questions?.[0]) {
+    columns = [{ id: 'question', title: opts.questions[0] }];
   } else {
     const defs = [...t.columns, ...(opts.withOptional ? (t.optional ?? []) : [])];
     columns = defs.map(([cid, key]) => ({ id: cid, title: translate(lang, key) }));

@@ -128,6 +128,11 @@ function facilitatorOnly(w: World): Attempt[] {
     { type: 'voting.reopen', activityId: w.vote },
     { type: 'results.reveal', activityId: w.vote, revealed: true },
     { type: 'options.import', activityId: w.vote, fromActivityId: w.swot, what: 'notes' },
+    { type: 'scale.start', activityId: w.swot, max: 5, minLabel: '', maxLabel: '', dontKnow: false },
+    { type: 'scale.change', activityId: w.swot, revealed: true },
+    { type: 'wordcloud.start', activityId: w.swot, maxWords: 3, maxLength: 30 },
+    { type: 'wordcloud.set', activityId: w.swot, revealed: true },
+    { type: 'word.hide', activityId: w.swot, word: 'Tillit', hidden: true },
   ];
 }
 
@@ -152,6 +157,9 @@ function participantCommands(w: World): Attempt[] {
     { type: 'note.move', noteId: w.noteAnna, columnId: 'w' },
     { type: 'note.delete', noteId: w.noteAnna },
     { type: 'vote.cast', activityId: w.vote, optionId: 'option-one', delta: 1 },
+    { type: 'ranking.submit', activityId: w.vote, order: ['option-one'] },
+    { type: 'scale.answer', activityId: w.swot, statementId: 's', value: 3 },
+    { type: 'words.send', activityId: w.swot, words: ['Tillit'] },
     { type: 'room.join', activityId: w.groups, roomId: w.roomBo },
     { type: 'room.update', activityId: w.groups, roomId: w.roomAnna, summary: 'x' },
   ];

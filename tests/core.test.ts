@@ -237,6 +237,11 @@ const facilitatorOnly: CommandInput[] = [
   { type: 'voting.reopen', activityId: 'swot-1' },
   { type: 'results.reveal', activityId: 'swot-1', revealed: true },
   { type: 'options.import', activityId: 'swot-1', fromActivityId: 'swot-1', what: 'notes' },
+  { type: 'scale.start', activityId: 'swot-1', max: 5, minLabel: '', maxLabel: '', dontKnow: false },
+  { type: 'scale.change', activityId: 'swot-1', open: false },
+  { type: 'wordcloud.start', activityId: 'swot-1', maxWords: 3, maxLength: 30 },
+  { type: 'wordcloud.set', activityId: 'swot-1', open: false },
+  { type: 'word.hide', activityId: 'swot-1', word: 'Tillit', hidden: true },
 ];
 
 who('a participant is refused every facilitator-only command', () => {
@@ -252,7 +257,7 @@ who('every command but notes and a participant’s own room is facilitator-only,
   const types = Command.options.map((o) => o.entries.type.literal);
   // room.join is self-select; room.update lets a room's reporter write its summary (tests/rooms).
   const participantTypes = (t: string) =>
-    (t.startsWith('note.') && t !== 'note.group') || ['room.join', 'room.update', 'vote.cast'].includes(t);
+    (t.startsWith('note.') && t !== 'note.group') || ['room.join', 'room.update', 'vote.cast', 'ranking.submit', 'words.send', 'scale.answer'].includes(t);
   assert.equal(types.filter((t) => isFacilitatorOnly(t)), types.filter((t) => !participantTypes(t)));
   assert.equal(facilitatorOnly.map((c) => c.type).sort(), types.filter((t) => isFacilitatorOnly(t)).sort());
 });

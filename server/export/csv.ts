@@ -3,6 +3,9 @@
 // dots and rank, and each activity's introduction. Formulas are made inert.
 import type { ActivitySection, Board, Labels, NoteItem, Outline } from './outline.ts';
 import { clean } from './text.ts';
+import { wordCsvRows } from './wordCloud.ts';
+import type { RankingPart } from './ranking.ts';
+import type { ScalePart } from './scale.ts';
 
 type Row = {
   activity: string;
@@ -66,6 +69,50 @@ function boardRows(activity: string, room: string, b: Board): Row[] {
 const introRows = (activity: string, intro: string, labels: Labels): Row[] =>
   intro.trim() ? [{ ...blank, activity, column: labels.intro, text: intro.trim() }] : [];
 
+/**
+ * A ranking (rangordning): how it was counted, then each option's mean place (Placering) in
+ * rank order, overall and then by kind of organisation (in the group column) with that kind's
+ * respondents; a kind not given says why, and the note under it what that means.
+ */
+function orderingRows(activity: string, p: RankingPart | null, labels: Labels): Row[] {
+  if (!p) return [];
+  const kinds = p.byKind ? (p.rows[0]?.byKind ?? []) : [];
+  const row = (room: string, column: string, text: string, rank: string): Row => ({ ...blank, activity, room, column, text, rank });
+  return [
+    row('', labels.results, p.lead, ''),
+    ...p.rows.map((r) => row('', labels.meanPlace, r.text, r.mean)),
+    ...kinds.flatMap((k, i) => [
+      row(k.label, labels.respondents, p.byKind!.rows[0][i + 1], ''),
+      ...p.rows.map((r) => row(k.label, labels.meanPlace, r.text, r.byKind[i].text)),
+    ]),
+    ...(p.note ? [row('', labels.results, p.note, '')] : []),
+  ];
+}
+
+/**
+ * A scale question: its scale and respondents, then per statement (in the column) a row for
+ * everyone and for each kind (in the group column): answers in `votes`, the mean in `rating`,
+ * the spread over the scale in the text; a kind not given says why.
+ */
+function scaleRows(activity: string, p: ScalePart | null | undefined, labels: Labels): Row[] {
+  if (!p) return [];
+  const facts = [p.settings, ...(p.dontKnow ? [p.dontKnow] : []), p.respondents];
+  return [
+    ...facts.map((text) => ({ ...blank, activity, column: labels.results, text })),
+    ...p.statements.flatMap((s) => {
+      const steps = s.grid.head.slice(3);
+      const rows = s.grid.rows.map(([group, answers, mean, ...counts]) =>
+        counts.every((c) => c === '')
+          ? { ...blank, activity, room: group, column: s.text, text: answers }
+          : { ...blank, activity, room: group, column: s.text, votes: answers, rating: mean, text: steps.map((step, i) => `${step}: ${counts[i]}`).join('; ') },
+      );
+      const gap = s.gap ? [{ ...blank, activity, column: s.text, text: s.largest ? `${s.gap} (${labels.scaleLargestGap})` : s.gap }] : [];
+      return [...rows, ...gap];
+    }),
+    ...(p.note ? [{ ...blank, activity, column: labels.results, text: p.note }] : []),
+  ];
+}
+
 function sectionRows(s: ActivitySection, labels: Labels): Row[] {
   const activity = `${s.number}. ${s.title}`;
   // A note voted on is listed here with its place; a theme voted on, by its name.
@@ -78,6 +125,9 @@ function sectionRows(s: ActivitySection, labels: Labels): Row[] {
     ...boardRows(activity, '', s.board),
     ...s.rooms.flatMap((room) => boardRows(activity, room.name, room.board)),
     ...options,
+    ...orderingRows(activity, s.ordering, labels),
+    ...scaleRows(activity, s.scale, labels),
+    ...wordCsvRows(s.wordCloud).map((r) => ({ ...blank, activity, ...r })),
   ];
 }
 

@@ -333,7 +333,8 @@ function section(ctx: Context, activity: Activity, number: number): ActivitySect
   const votes = rows ? new Map(rows.map((r) => [r.optionId, r.votes])) : null;
   const names = naming(ctx, activity, votes);
   // Voted-on notes are the ranking's rows: listing them on the board too would say them twice.
-  const listed = activity.voting?.target !== 'notes';
+  // A word cloud's column is its question, which its own part states: no empty board under it.
+  const listed = activity.voting?.target !== 'notes' && activity.kind !== 'wordCloud';
   const notes = listed ? notesOf(state, activity.id) : [];
   const themes = Object.values(state.themes).filter((t) => t.activityId === activity.id);
   const rooms = activity.breakout?.rooms ?? [];

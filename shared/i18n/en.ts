@@ -333,6 +333,7 @@ export const en: Record<PhoneKey, string> = {
   'error.invalid.body_too_large': 'Invalid input: the request is too large (at most 64 kB).',
   'error.forbidden.facilitator_only': 'Only the facilitator can do that.',
   'error.forbidden.participant_only': 'Only participants can do that.',
+  'error.forbidden.kind_shown': 'The kind of organisation can no longer be changed: this participant’s dots have been shown by kind. The name and organisation can still be changed.',
   'error.forbidden.note': 'You can change only your own notes.',
   'error.forbidden.room': 'You can write only in your own room.',
   'error.forbidden.reporter': "The room's reporter writes the summary.",

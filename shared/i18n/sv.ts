@@ -336,6 +336,7 @@ export const sv = {
   'error.invalid.body_too_large': 'Ogiltiga uppgifter: förfrågan är för stor (högst 64 kB).',
   'error.forbidden.facilitator_only': 'Det är bara samtalsledaren som kan göra det.',
   'error.forbidden.participant_only': 'Det är bara deltagare som kan göra det.',
+  'error.forbidden.kind_shown': 'Typen av organisation kan inte ändras längre: deltagarens prickar har redan visats per organisationstyp. Namn och organisation går att ändra.',
   'error.forbidden.note': 'Du kan bara ändra dina egna lappar.',
   'error.forbidden.room': 'Du kan bara skriva i din egen grupp.',
   'error.forbidden.reporter': 'Det är gruppens rapportör som skriver sammanfattningen.',

@@ -6,6 +6,7 @@
 // one of 20. The state passed in must not be used again afterwards.
 import type { WorkshopEvent } from './events.ts';
 import type { Activity, Breakout, Note, Room, Workshop } from './model.ts';
+import { applyScale } from './scale.ts';
 
 /** How one entry of a record is set or removed: copying (the default) or in place. */
 interface Put {
@@ -155,6 +156,9 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
         notes: without(state.notes, (n) => n.activityId !== event.activityId),
         themes: without(state.themes, (t) => t.activityId !== event.activityId),
         ballots: without(state.ballots, () => true, event.activityId),
+        ...(state.scaleAnswers && { scaleAnswers: without(state.scaleAnswers, () => true, event.activityId) }),
+        ...(state.words && { words: without(state.words, () => true, event.activityId) }),
+        ...(state.hiddenWords && { hiddenWords: without(state.hiddenWords, () => true, event.activityId) }),
         currentActivityId:
           state.currentActivityId === event.activityId ? null : state.currentActivityId,
         ...(state.projectorFocus?.activityId === event.activityId && { projectorFocus: null }),
@@ -243,6 +247,27 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       const ballot = without({ ...mine, [event.optionId]: dots }, (n) => n > 0);
       return { ...state, ballots: put(state.ballots, event.activityId, put(activityBallots, event.participantId, ballot)) };
     }
+    case 'ballot.set': {
+      const activityBallots = state.ballots[event.activityId] ?? {};
+      return { ...state, ballots: put(state.ballots, event.activityId, put(activityBallots, event.participantId, event.ballot)) };
+    }
+    case 'wordcloud.started':
+      return mapActivity(state, event.activityId, (a) => ({ ...a, wordCloud: event.wordCloud }));
+    case 'wordcloud.changed': {
+      const { type: _type, activityId, ...change } = event;
+      return mapActivity(state, activityId, (a) => (a.wordCloud ? { ...a, wordCloud: { ...a.wordCloud, ...change } } : a));
+    }
+    case 'words.sent': {
+      if (!state.activities.some((a) => a.id === event.activityId)) return state;
+      const words = state.words ?? {};
+      const activityWords = put(words[event.activityId] ?? {}, event.participantId, event.words);
+      return { ...state, words: put(words, event.activityId, activityWords) };
+    }
+    case 'word.hidden': {
+      const hidden = (state.hiddenWords?.[event.activityId] ?? []).filter((w) => w !== event.word);
+      if (event.hidden) hidden.push(event.word);
+      return { ...state, hiddenWords: { ...state.hiddenWords, [event.activityId]: hidden } };
+    }
     case 'breakout.opened':
       return mapActivity(state, event.activityId, (a) => ({ ...a, breakout: event.breakout }));
     case 'breakout.closed':
@@ -258,6 +283,10 @@ function step(state: Workshop, event: WorkshopEvent, seq: number, put: Put): Wor
       const { type: _type, activityId, roomId, ...fields } = event;
       return mapRooms(state, activityId, (r) => (r.id === roomId ? { ...r, ...fields } : r));
     }
+    case 'scale.started':
+    case 'scale.changed':
+    case 'scale.answered':
+      return applyScale(state, event);
     case 'timer.set':
       return { ...state, timer: event.timer };
     case 'announcement.set':

@@ -6,7 +6,11 @@ import { accept, emptiedColumn, findActivity, mayWrite, refuse, type DecideConte
 import { LIMITS, actorId, newNote, takesOwner, type Actor, type NextMeeting, type Note, type Workshop } from './model.ts';
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
+import { decideRanking, isRanking } from './ranking.ts';
 import { decideProjectorFocus } from './projectorFocus.ts';
+import { decideScale } from './scale.ts';
+import { decideWordCloud } from './wordCloud.ts';
+import { answersShownByKind } from './kindShown.ts';
 
 export type { DecideContext, Decision };
 
@@ -44,6 +48,11 @@ const FACILITATOR_ONLY = new Set<Command['type']>([
   'voting.reopen',
   'results.reveal',
   'options.import',
+  'scale.start',
+  'scale.change',
+  'wordcloud.start',
+  'wordcloud.set',
+  'word.hide',
 ]);
 
 const NO_NEXT_MEETING: NextMeeting = { date: '', start: '', end: '', place: '' };
@@ -175,6 +184,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     case 'vote.cast':
     case 'options.import':
       return decideVoting(state, command, actor, ctx);
+    case 'ranking.submit':
+      return decideRanking(state, command, actor);
     case 'breakout.open':
     case 'breakout.close':
     case 'room.join':
@@ -188,6 +199,15 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
     case 'announcement.send':
     case 'announcement.clear':
       return decideRooms(state, command, actor, ctx);
+    case 'wordcloud.start':
+    case 'wordcloud.set':
+    case 'words.send':
+    case 'word.hide':
+      return decideWordCloud(state, command, actor);
+    case 'scale.start':
+    case 'scale.change':
+    case 'scale.answer':
+      return decideScale(state, command, actor);
     case 'projector.focus':
       return decideProjectorFocus(state, command);
     case 'absentee.add': {
@@ -210,6 +230,7 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       // Someone removed is no longer listed anywhere: nothing of theirs to correct.
       if (!p || p.removed) return refuse('not_found', 'participant');
       const { name, organisation, orgKind } = command;
+      if (orgKind !== undefined && orgKind !== p.orgKind && answersShownByKind(state, p.id)) return refuse('forbidden', 'kind_shown');
       const change = changed(p, { name, organisation, orgKind });
       return change ? accept({ type: 'participant.updated', participantId: p.id, ...change }) : accept();
     }
@@ -261,7 +282,9 @@ function addNote(
   )
     return refuse('one_per_person');
   // The options of a prioritisation are the facilitator's to set.
-  if (activity.kind === 'prioritise' && actor.role === 'participant') return refuse('forbidden', 'options');
+  if ((activity.kind === 'prioritise' || isRanking(activity.kind)) && actor.role === 'participant') return refuse('forbidden', 'options');
+  // A word cloud's words are secret answers (words.send), never notes everyone sees.
+  if (activity.kind === 'wordCloud' && actor.role === 'participant') return refuse('forbidden', 'options');
   const room = noteRoom(activity, command.roomId, actor);
   if (!room.ok) return room;
   const { noteId: id, columnId, text, rating, owner, due } = command;

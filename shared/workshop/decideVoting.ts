@@ -5,6 +5,7 @@ import { noteCount } from './apply.ts';
 import { accept, findActivity, mayWrite, refuse, type DecideContext, type Decision } from './decision.ts';
 import type { WorkshopEvent } from './events.ts';
 import { FACILITATOR_ID, LIMITS, type Actor, type Workshop } from './model.ts';
+import { isRanking } from './ranking.ts';
 import { canSee } from './view.ts';
 import { dotsUsed, optionsOf } from './voting.ts';
 
@@ -83,7 +84,8 @@ function castVote(state: Workshop, command: Extract<Command, { type: 'vote.cast'
   if (actor.role !== 'participant') return refuse('forbidden', 'participant_only');
   const activity = findActivity(state, command.activityId);
   const voting = activity?.voting;
-  if (!activity || !voting) return refuse('not_found', 'voting');
+  // A ranking is answered whole (`ranking.submit`), never a dot at a time.
+  if (!activity || !voting || isRanking(activity.kind)) return refuse('not_found', 'voting');
   // A dot is a write like a note: only on what the room is doing now, never once it is locked.
   const denied = mayWrite(state, activity, actor);
   if (denied) return denied;

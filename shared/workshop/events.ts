@@ -15,6 +15,8 @@ import type {
   Workshop,
   WorkshopInfo,
 } from './model.ts';
+import type { ScaleEvent } from './scale.ts';
+import type { WordCloud } from './wordCloud.ts';
 
 export type WorkshopEvent =
   | {
@@ -72,6 +74,14 @@ export type WorkshopEvent =
   | { type: 'voting.changed'; activityId: string; open?: boolean; revealed?: boolean; live?: boolean }
   /** One dot added (+1) or taken back (-1). Only the voter and facilitators ever see it. */
   | { type: 'vote.cast'; activityId: string; participantId: string; optionId: string; delta: 1 | -1 }
+  | { type: 'wordcloud.started'; activityId: string; wordCloud: WordCloud }
+  | { type: 'wordcloud.changed'; activityId: string; open?: boolean; revealed?: boolean; live?: boolean }
+  /** A participant's words, all of them (a resend replaces). Only they and facilitators see it. */
+  | { type: 'words.sent'; activityId: string; participantId: string; words: string[] }
+  /** A merged word hidden from the cloud, or shown again. Facilitators only: it is the word. */
+  | { type: 'word.hidden'; activityId: string; word: string; hidden: boolean }
+  /** A participant's whole answer (ranking: option id -> place), replacing any before. Secret like a dot. */
+  | { type: 'ballot.set'; activityId: string; participantId: string; ballot: Record<string, number> }
   | { type: 'breakout.opened'; activityId: string; breakout: Breakout }
   | { type: 'breakout.closed'; activityId: string; at: number }
   /** A participant is put in a room (and out of any other room of that breakout). */
@@ -91,7 +101,8 @@ export type WorkshopEvent =
   | { type: 'projector.focused'; focus: ProjectorFocus | null }
   /** Someone expected who sent apologies, for the minutes' "Anmält förhinder". */
   | { type: 'absentee.added'; absentee: Absentee }
-  | { type: 'absentee.removed'; absenteeId: string };
+  | { type: 'absentee.removed'; absenteeId: string }
+  | ScaleEvent;
 
 export type EventType = WorkshopEvent['type'];
 

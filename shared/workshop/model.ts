@@ -1,4 +1,6 @@
 // The workshop's domain model: plain data, shared by server, client and exports.
+import type { ScaleAnswers, ScaleSettings } from './scale.ts';
+import type { WordCloud } from './wordCloud.ts';
 
 export type Language = 'sv' | 'en';
 export const LANGUAGES: readonly Language[] = ['sv', 'en'];
@@ -14,7 +16,10 @@ export type ActivityKind =
   | 'actions'
   | 'decisions'
   | 'prioritise'
-  | 'followUp';
+  | 'ranking'
+  | 'wordCloud'
+  | 'followUp'
+  | 'scale';
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'brainstorm',
   'swot',
@@ -23,7 +28,10 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'actions',
   'decisions',
   'prioritise',
+  'ranking',
+  'wordCloud',
   'followUp',
+  'scale',
 ];
 
 /** Notes with who does it and by when: next steps, and the follow-up of the last meeting's. */
@@ -62,6 +70,10 @@ export interface Activity {
   intro?: string;
   /** Dot voting on the activity's notes (or themes). */
   voting: Voting | null;
+  /** Scale question (kind `scale`): its columns are the statements; absent until started (scale.ts). */
+  scale?: ScaleSettings | null;
+  /** Word cloud (`wordCloud` activities): its settings and life once started (wordCloud.ts). */
+  wordCloud?: WordCloud | null;
 }
 
 export interface Voting {
@@ -265,6 +277,12 @@ export interface Workshop extends WorkshopInfo {
   themes: Record<string, Theme>;
   /** Dots per activity, per participant, per option. Secret: participants see only their own. */
   ballots: Record<string, Record<string, Record<string, number>>>;
+  /** Scale answers per activity, per participant, per statement. Secret like ballots (scale.ts). */
+  scaleAnswers?: ScaleAnswers;
+  /** Word cloud: words per activity, per participant. Secret like ballots (wordCloud.ts). */
+  words?: Record<string, Record<string, string[]>>;
+  /** Word cloud: merged words (keys) the facilitator hid, per activity. Facilitators only. */
+  hiddenWords?: Record<string, string[]>;
   participants: Record<string, Participant>;
   notes: Record<string, Note>;
   /** The projector's focus; absent or null: the whole activity. Cleared when the activity changes. */

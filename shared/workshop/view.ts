@@ -8,6 +8,9 @@
 import type { WorkshopEvent } from './events.ts';
 import { roomOf, type Note, type OptionResult, type Viewer, type Workshop } from './model.ts';
 import { resultsVisible, tally, voterCount } from './voting.ts';
+import { secretWords, visibleClouds, wordRespondents, type WordCloudResult } from './wordCloud.ts';
+import { ownScaleAnswers, scaleRespondents, scaleResultsVisible, scaleTally, type ScaleResult } from './scale.ts';
+import { isRanking, rankingTally, type RankingResult } from './ranking.ts';
 
 type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'> & Pick<Partial<Note>, 'anonymous'>;
 
@@ -74,7 +77,7 @@ export function view(state: Workshop, viewer: Viewer): Workshop {
       me && byVoter[me] ? { [me]: byVoter[me] } : {},
     ]),
   );
-  return { ...state, notes, ballots };
+  return { ...state, notes, ballots, ...(state.scaleAnswers && { scaleAnswers: ownScaleAnswers(state.scaleAnswers, me) }), ...secretWords(state, me) };
 }
 
 /**
@@ -90,7 +93,7 @@ export function sharedView(state: Workshop, roomId: string | null): Workshop {
       notes[note.id] = isAnonymous(state, note) ? { ...note, authorId: null } : note;
   }
   const ballots = Object.fromEntries(Object.keys(state.ballots).map((activityId) => [activityId, {}]));
-  return { ...state, notes, ballots };
+  return { ...state, notes, ballots, ...(state.scaleAnswers && { scaleAnswers: ownScaleAnswers(state.scaleAnswers, null) }), ...secretWords(state, null) };
 }
 
 /** The room a participant is in during an open breakout, the key of their `sharedView`. */
@@ -116,7 +119,7 @@ export function personalView(state: Workshop, shared: Workshop, viewer: Viewer, 
   const ballots = Object.fromEntries(
     Object.entries(state.ballots).map(([activityId, byVoter]) => [activityId, byVoter[me] ? { [me]: byVoter[me] } : {}]),
   );
-  return { ...shared, notes, ballots };
+  return { ...shared, notes, ballots, ...(state.scaleAnswers && { scaleAnswers: ownScaleAnswers(state.scaleAnswers, me) }), ...secretWords(state, me) };
 }
 
 /** The note an event is about, as far as visibility goes (as it is now, if it still is); null if not a note event. */
@@ -152,7 +155,10 @@ const withoutAuthor = (event: Extract<WorkshopEvent, { type: 'note.deleted' }>):
  */
 export function viewEvent(state: Workshop, event: WorkshopEvent, viewer: Viewer): WorkshopEvent | null {
   if (viewer.role === 'facilitator') return event;
-  if (event.type === 'vote.cast') return viewerId(viewer) === event.participantId ? event : null;
+  if (event.type === 'vote.cast' || event.type === 'ballot.set') return viewerId(viewer) === event.participantId ? event : null;
+  if (event.type === 'scale.answered') return viewerId(viewer) === event.participantId ? event : null;
+  if (event.type === 'words.sent') return viewerId(viewer) === event.participantId ? event : null;
+  if (event.type === 'word.hidden') return null;
   const ref = noteRefOf(state, event);
   if (!ref) return event;
   if (event.type === 'note.deleted')
@@ -203,7 +209,10 @@ export function deliveries(state: Workshop, event: WorkshopEvent): Delivery[] {
       { to: { kind: 'participant', participantId: event.participantId }, resync: true },
     ];
   if (needsResync(event)) return [facilitators, { to: { kind: 'public' }, resync: true }];
-  if (event.type === 'vote.cast') return [facilitators, ...personal(event.participantId, state, event)];
+  if (event.type === 'vote.cast' || event.type === 'ballot.set') return [facilitators, ...personal(event.participantId, state, event)];
+  if (event.type === 'scale.answered') return [facilitators, ...personal(event.participantId, state, event)];
+  if (event.type === 'words.sent') return [facilitators, ...personal(event.participantId, state, event)];
+  if (event.type === 'word.hidden') return [facilitators];
   const ref = noteRefOf(state, event);
   if (!ref) return [{ to: { kind: 'everyone' }, event }];
   // A hidden activity's notes go to their author alone (and the facilitators).
@@ -227,6 +236,12 @@ export interface Projection {
   hiddenCounts: Record<string, number>;
   /** How many have placed a dot in votes that are open: for the projector, never who. */
   voters: Record<string, number>;
+  /** Scale questions (skalfrågor) whose results are revealed or live: figures per statement, never an answer. */
+  scales?: Record<string, ScaleResult>;
+  /** Rankings (rangordning) whose results are revealed or live: mean places, never a ballot. */
+  rankings?: Record<string, RankingResult>;
+  /** Word clouds (ordmoln) revealed or live, without the words the facilitator hid (wordCloud.ts). */
+  wordClouds?: Record<string, WordCloudResult>;
 }
 
 export const NO_PROJECTION: Projection = { results: {}, hiddenCounts: {}, voters: {} };
@@ -234,10 +249,18 @@ export const NO_PROJECTION: Projection = { results: {}, hiddenCounts: {}, voters
 export function projection(state: Workshop): Projection {
   const out: Projection = { results: {}, hiddenCounts: {}, voters: {} };
   for (const activity of state.activities) {
-    if (resultsVisible(activity)) out.results[activity.id] = tally(state, activity.id);
+    if (resultsVisible(activity) && isRanking(activity.kind)) (out.rankings ??= {})[activity.id] = rankingTally(state, activity.id);
+    else if (resultsVisible(activity)) out.results[activity.id] = tally(state, activity.id);
     if (activity.voting?.open) out.voters[activity.id] = voterCount(state, activity.id);
+    // A scale question's respondents count like voters: how many, never who.
+    if (activity.scale?.open) out.voters[activity.id] = scaleRespondents(state, activity.id);
+    if (scaleResultsVisible(activity)) (out.scales ??= {})[activity.id] = scaleTally(state, activity.id)!;
+    // A word cloud's respondents count like voters too.
+    if (activity.wordCloud?.open) out.voters[activity.id] = wordRespondents(state, activity.id);
     if (activity.hidden)
       out.hiddenCounts[activity.id] = Object.values(state.notes).filter((n) => n.activityId === activity.id).length;
   }
+  const clouds = visibleClouds(state);
+  if (Object.keys(clouds).length) out.wordClouds = clouds;
   return out;
 }

@@ -17,6 +17,11 @@ export function conflictText(command: Command, refusal: Refusal, t: Translate): 
       ? t('conflict.editGone', { text: command.text })
       : t('conflict.noteGone');
   }
+  if (command.type === 'ranking.submit') {
+    if (refusal.error === 'voting_closed' || (refusal.error === 'not_found' && refusal.detail === 'voting'))
+      return t('conflict.rankingClosed');
+    if (refusal.error === 'invalid') return t('conflict.rankingOptions');
+  }
   if (command.type === 'vote.cast' && command.delta === 1) {
     if (refusal.error === 'voting_closed' || (refusal.error === 'not_found' && refusal.detail === 'voting'))
       return t('conflict.voteClosed');

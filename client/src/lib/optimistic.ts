@@ -123,6 +123,10 @@ function asIfAccepted(state: Workshop, command: Command, actor: Actor, now: numb
       const { activityId, optionId, delta } = command;
       return [{ type: 'vote.cast', activityId, participantId: actor.participantId, optionId, delta }];
     }
+    case 'ranking.submit': {
+      const ballot = Object.fromEntries(command.order.map((id, i) => [id, i + 1]));
+      return [{ type: 'ballot.set', activityId: command.activityId, participantId: actor.participantId, ballot }];
+    }
     case 'note.add':
     case 'note.edit':
     case 'note.move':

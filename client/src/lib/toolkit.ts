@@ -53,6 +53,32 @@ export abstract class Toolkit {
     return this.command({ type: 'vote.cast', activityId, optionId, delta });
   }
 
+  /** Send one's whole ranking of the options, best first; it replaces any sent before. */
+  submitRanking(activityId: string, order: string[]) {
+    return this.command({ type: 'ranking.submit', activityId, order });
+  }
+
+  // --- word cloud (ordmoln) -------------------------------------------------------------
+
+  startWordCloud(activityId: string, setup: { maxWords: number; maxLength: number; live?: boolean }) {
+    return this.command({ type: 'wordcloud.start', activityId, ...setup });
+  }
+
+  /** Open or close it, show or hide its result, or make it live (facilitators). */
+  setWordCloud(activityId: string, change: { open?: boolean; revealed?: boolean; live?: boolean }) {
+    return this.command({ type: 'wordcloud.set', activityId, ...change });
+  }
+
+  /** Hide a merged word from everyone but the facilitators, or show it again. */
+  hideWord(activityId: string, word: string, hidden: boolean) {
+    return this.command({ type: 'word.hide', activityId, word, hidden });
+  }
+
+  /** A participant's words, all of them: sending again replaces the earlier ones. */
+  sendWords(activityId: string, words: string[]) {
+    return this.command({ type: 'words.send', activityId, words });
+  }
+
   // --- themes (facilitators) -----------------------------------------------------------
 
   /** Put a note under a theme, or take it out of its theme (null). */

@@ -8,6 +8,8 @@ import { applyInPlace } from '../../../shared/workshop/apply.ts';
 import { NO_PROJECTION } from '../../../shared/workshop/view.ts';
 import type { Sequenced } from '../../../shared/workshop/events.ts';
 import { tally } from '../../../shared/workshop/voting.ts';
+import { scaleTally, type ScaleAnswer, type ScaleResult, type ScaleSettings } from '../../../shared/workshop/scale.ts';
+import { rankingTally, type RankingResult } from '../../../shared/workshop/ranking.ts';
 import {
   FACILITATOR_ID,
   roomOf,
@@ -30,6 +32,7 @@ import { errorText, i18n, t } from './i18n.svelte.ts';
 import { notesFor, optimisticView, type Failure, type NoteView, type OptimisticView } from './optimistic.ts';
 import { browserStorage, forgetWorkshop } from './storage.ts';
 import { Toolkit } from './toolkit.ts';
+import { tallyWords, type WordCloudResult } from '../../../shared/workshop/wordCloud.ts';
 
 export interface WorkshopOptions {
   workshopId: string;
@@ -235,6 +238,53 @@ export class WorkshopState extends Toolkit {
     if (this.isFacilitator)
       return this.workshop.activities.some((a) => a.id === activityId && a.voting) ? tally(this.workshop, activityId) : null;
     return this.projection.results[activityId] ?? null;
+  }
+
+  /** A ranking's mean places, or null while they may not be shown (as `resultsOf`). */
+  rankingOf(activityId: string): RankingResult | null {
+    if (!this.workshop) return null;
+    if (this.isFacilitator)
+      return this.workshop.activities.some((a) => a.id === activityId && a.voting) ? rankingTally(this.workshop, activityId) : null;
+    return this.projection.rankings?.[activityId] ?? null;
+  }
+
+  /**
+   * A word cloud's result, or null while it may not be shown: the facilitator tallies the full
+   * state (hidden words marked); everyone else gets only the server's projection.
+   */
+  wordCloudOf(activityId: string): WordCloudResult | null {
+    if (!this.workshop) return null;
+    if (this.isFacilitator)
+      return this.workshop.activities.some((a) => a.id === activityId && a.wordCloud) ? tallyWords(this.workshop, activityId, true) : null;
+    return this.projection.wordClouds?.[activityId] ?? null;
+  }
+
+  /** A scale question's results, or null while they may not be shown (as `resultsOf`). */
+  scaleOf(activityId: string): ScaleResult | null {
+    if (!this.workshop) return null;
+    if (this.isFacilitator) return scaleTally(this.workshop, activityId);
+    return this.projection.scales?.[activityId] ?? null;
+  }
+
+  /** This participant's answer to a statement, the last one on its way included; null: none. */
+  myScaleAnswer(activityId: string, statementId: string): ScaleAnswer | null {
+    const mine = (c: Command) => c.type === 'scale.answer' && c.activityId === activityId && c.statementId === statementId;
+    const sent = [...this.#settling.map((s) => s.command), ...this.pending].filter(mine).at(-1);
+    if (sent?.type === 'scale.answer') return sent.value;
+    const me = this.you.participantId;
+    return me ? (this.workshop?.scaleAnswers?.[activityId]?.[me]?.[statementId] ?? null) : null;
+  }
+
+  answerScale(activityId: string, statementId: string, value: ScaleAnswer | null) {
+    return this.#send({ type: 'scale.answer', activityId, statementId, value });
+  }
+
+  startScale(activityId: string, settings: Pick<ScaleSettings, 'max' | 'minLabel' | 'maxLabel' | 'dontKnow' | 'live'>) {
+    return this.#send({ type: 'scale.start', activityId, ...settings });
+  }
+
+  changeScale(activityId: string, change: { open?: boolean; revealed?: boolean }) {
+    return this.#send({ type: 'scale.change', activityId, ...change });
   }
 
   /** Now, by the server's clock. */
