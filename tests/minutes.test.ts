@@ -64,6 +64,9 @@ minutes('the next meeting is checked: dates, times, length, no other keys', asyn
     [{ ...NEXT, start: '25:00' }, 'info.nextMeeting.start'],
     [{ ...NEXT, end: '9:00' }, 'info.nextMeeting.end'],
     [{ ...NEXT, date: '15/5/2026' }, 'info.nextMeeting.date'],
+    [{ ...NEXT, date: '2026-02-30' }, 'info.nextMeeting.date'], // no such day: printed as 2 March
+    [{ ...NEXT, start: '', end: '16:00' }, 'info.nextMeeting'], // an end alone reads as the start
+    [{ ...NEXT, start: '16:00', end: '13:00' }, 'info.nextMeeting'],
     [{ ...NEXT, place: 'x'.repeat(LIMITS.title + 1) }, 'info.nextMeeting.place'],
     [{ ...NEXT, room: 'B3' }, 'info.nextMeeting'],
     ['fredag', 'info.nextMeeting'],

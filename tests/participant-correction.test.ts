@@ -174,7 +174,7 @@ correction('the correction reaches the other phones live and on reconnect, and s
   assert.is(ctx.f.state!.participants[her].orgKind, 'region');
 });
 
-correction('her dots move from kommun to region in the tally by kind', async (ctx) => {
+correction('her dots move from kommun to region in the tally by kind, corrected before the results are shown', async (ctx) => {
   const kommun = await Promise.all(
     [ANNA, { name: 'Bo Ek', organisation: 'Kalmar kommun' }, { name: 'David Berg', organisation: 'Emmaboda kommun' }].map((w) =>
       join(ctx, { ...w, orgKind: 'kommun' }),
@@ -189,19 +189,18 @@ correction('her dots move from kommun to region in the tally by kind', async (ct
   await must(ctx.f, { type: 'note.add', noteId: nara, activityId: prio, columnId: 'options', text: 'Nära vård' });
   await must(ctx.f, { type: 'note.add', noteId: barn, activityId: prio, columnId: 'options', text: 'Barn och unga' });
   await must(ctx.f, { type: 'activity.focus', activityId: prio });
-  await must(ctx.f, { type: 'voting.start', activityId: prio, dotsPerPerson: 3, maxPerOption: 3, live: true });
+  await must(ctx.f, { type: 'voting.start', activityId: prio, dotsPerPerson: 3, maxPerOption: 3 });
   const dot = (c: TestClient, optionId: string) => must(c, { type: 'vote.cast', activityId: prio, optionId, delta: 1 });
   await dot(cecilia, nara);
   await dot(cecilia, nara);
   for (const c of kommun) await dot(c, barn);
   for (const c of region) await dot(c, nara);
 
+  // Noticed while the vote is still secret: corrected, then the results are shown.
+  await must(ctx.f, { type: 'participant.update', participantId: cecilia.participant!.id, orgKind: 'region' });
+  await must(ctx.f, { type: 'results.reveal', activityId: prio, revealed: true });
   const anna = kommun[0];
   const nearCare = () => latestResults(anna, prio)?.find((r) => r.optionId === nara)?.byKind;
-  await waitFor(() => nearCare()?.kommun === 2, 'Anna sees the tally with Cecilia counted as kommun');
-  assert.equal(nearCare(), { kommun: 2, region: 3, brukarrepresentant: 0, annan: 0 });
-
-  await must(ctx.f, { type: 'participant.update', participantId: cecilia.participant!.id, orgKind: 'region' });
   await waitFor(() => nearCare()?.region === 5, 'Anna gets the tally with Cecilia as region');
   assert.equal(nearCare(), { kommun: 0, region: 5, brukarrepresentant: 0, annan: 0 });
   const results = latestResults(anna, prio)!;
@@ -210,6 +209,17 @@ correction('her dots move from kommun to region in the tally by kind', async (ct
   // The facilitator's page tallies its own state the same way.
   await waitFor(() => ctx.f.state!.participants[cecilia.participant!.id].orgKind === 'region', 'the facilitator has it');
   assert.equal(tally(ctx.f.state!, prio), results);
+
+  // Once shown by kind, her kind stays: the split before and after a change would be her ballot,
+  // there for everyone to read. Her name and organisation can still be corrected.
+  const before = await ctx.srv.seq(ctx.created.id);
+  const refused = await ctx.f.command({ type: 'participant.update', participantId: cecilia.participant!.id, orgKind: 'kommun' });
+  assert.ok(!refused.ok && refused.error === 'forbidden' && refused.detail === 'kind_shown', JSON.stringify(refused));
+  assert.is(await ctx.srv.seq(ctx.created.id), before, 'nothing stored');
+  await must(ctx.f, { type: 'participant.update', participantId: cecilia.participant!.id, organisation: 'Region Kalmar län' });
+  // Someone who cast no dot there may still be corrected.
+  const late = await join(ctx, { name: 'Hanna Ek', organisation: 'Nybro kommun', orgKind: 'region' });
+  await must(ctx.f, { type: 'participant.update', participantId: late.participant!.id, orgKind: 'kommun' });
 });
 
 correction('the minutes list her under Region, and a new split into groups mixes her as region', async (ctx) => {

@@ -1,0 +1,13 @@
+// Whether a participant's answers have been shown split by kind of organisation: a vote they
+// cast dots in whose results are revealed or live. Their kind is then no longer corrected: the
+// split by kind before and after the change would show everyone exactly what they answered.
+import type { Workshop } from './model.ts';
+
+export function answersShownByKind(state: Workshop, participantId: string): boolean {
+  return state.activities.some((activity) => {
+    const voting = activity.voting;
+    if (!voting || !(voting.live || voting.revealed)) return false;
+    const ballot = state.ballots[activity.id]?.[participantId];
+    return !!ballot && Object.values(ballot).some((dots) => dots > 0);
+  });
+}
