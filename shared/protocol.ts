@@ -45,6 +45,7 @@ export const DETAILS = {
     'assignment', // `room.join` in a breakout that is not self-select
     'key', // HTTP: a wrong facilitator key
     'origin', // HTTP: a write from a page of another site
+    'kind_shown', // `participant.update` of the kind of someone whose dots were shown by kind
   ],
   not_found: [
     'workshop',

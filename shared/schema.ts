@@ -23,16 +23,29 @@ const text = (max: number) =>
 const optionalText = (max: number) =>
   v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`));
 const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.activities));
-const DateText = v.pipe(v.string(), v.regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date YYYY-MM-DD'));
+/** A day that exists (no 30 February): the minutes print it as a weekday and date. */
+function realDay(text: string): boolean {
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+const DateText = v.pipe(
+  v.string(),
+  v.regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date YYYY-MM-DD'),
+  v.check((text) => !text || realDay(text), 'must be a date that exists'),
+);
 const TimeText = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, 'must be a time HH:MM'));
 
 /** When and where the group meets next: sent whole, every field may be empty. */
-export const NextMeeting = v.strictObject({
-  date: v.optional(DateText, ''),
-  start: v.optional(TimeText, ''),
-  end: v.optional(TimeText, ''),
-  place: v.optional(optionalText(LIMITS.title), ''),
-});
+export const NextMeeting = v.pipe(
+  v.strictObject({
+    date: v.optional(DateText, ''),
+    start: v.optional(TimeText, ''),
+    end: v.optional(TimeText, ''),
+    place: v.optional(optionalText(LIMITS.title), ''),
+  }),
+  // An end alone would read as the start ("kl. 16.00"); one before the start is a typo.
+  v.check((m) => !m.end || (!!m.start && m.end > m.start), 'must end after it starts'),
+);
 
 export const Language = v.picklist(LANGUAGES);
 export const OrgKind = v.picklist(ORG_KINDS);

@@ -8,7 +8,7 @@ import { oneLine } from './text.ts';
 
 export interface Grid {
   /** What the table is in the HTML (its class). */
-  name: 'ranking' | 'by-kind' | 'next-steps';
+  name: 'ranking' | 'by-kind' | 'next-steps' | 'word-cloud' | 'scale';
   head: string[];
   rows: string[][];
   /** Whole percentages of the table's width, one a column, summing to 100. */
