@@ -119,6 +119,17 @@ rules('only participants answer, on the current question, within the scale, whil
   assert.is(answer(s, 'p-anna01', 's1', 5), 'not_current');
 });
 
+rules('a 1–10 scale takes every step up to 10, and its spread has ten places', () => {
+  const s = question({ max: 10 });
+  for (const [id, value] of [['p-anna01', 10], ['p-bertil', 1], ['p-cecili', 7]] as const) {
+    s.record(joinedEvent(id, 'kommun'));
+    assert.is(answer(s, id, 's1', value), 'ok');
+  }
+  const [first] = scaleTally(s.state, Q)!.statements;
+  assert.equal(first.distribution, [1, 0, 0, 0, 0, 0, 1, 0, 0, 1]);
+  assert.is(first.mean, 6);
+});
+
 rules('answers are secret: a participant sees only their own, the projector none, and no figure before reveal', () => {
   const s = question();
   for (const id of ['p-anna01', 'p-bertil', 'p-cecili']) {
