@@ -176,6 +176,15 @@ secrecy('participants write no notes on a word cloud', () => {
   assert.is(s.note(participant('p-anna01'), 'note-000001', CLOUD, 'Tillit'), 'forbidden');
 });
 
+secrecy('once the cloud has been shown by kind, a respondent\'s kind is no longer corrected', () => {
+  const s = collected();
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', orgKind: 'region' }), 'ok', 'before the reveal it may be');
+  s.must(facilitator, { type: 'participant.update', participantId: 'p-anna01', orgKind: 'kommun' });
+  s.must(facilitator, { type: 'wordcloud.set', activityId: CLOUD, revealed: true });
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', orgKind: 'region' }), 'forbidden');
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', name: 'Anna A' }), 'ok', 'the name still may');
+});
+
 merging.run();
 props.run();
 secrecy.run();
