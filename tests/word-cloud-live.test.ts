@@ -70,6 +70,12 @@ live('no words and no cloud reach a phone or the projector before the reveal, no
   const activityId = f.state!.activities[0].id;
   await must(f, { type: 'activity.focus', activityId });
   await must(f, { type: 'wordcloud.start', activityId, maxWords: 3, maxLength: 30 });
+  // A projector that drops off now and comes back after the words catches up by events (since).
+  const away = new TestClient(ctx.srv.url, { workshopId: ctx.created.id });
+  ctx.clients.push(away);
+  await away.connected();
+  await away.until((s) => !!s.activities[0].wordCloud?.open);
+  away.socket.disconnect();
   const answers = [['Tillit', 'Hemligtord'], ['tillit.', 'Dialog'], ['Dialog!'], ['TILLIT', 'Samsyn'], ['Samsyn']];
   await Promise.all(people.map((p, i) => must(p, { type: 'words.send', activityId, words: answers[i] })));
   await must(f, { type: 'word.hide', activityId, word: 'Hemligtord', hidden: true });
@@ -79,9 +85,16 @@ live('no words and no cloud reach a phone or the projector before the reveal, no
   ctx.clients.push(late, returning);
   await returning.connected();
   await f.until((s) => Object.keys(s.words?.[activityId] ?? {}).length === 5);
+  const caughtUpFrom = away.received.length;
+  away.socket.connect();
+  await away.until((s) => s.seq === f.state!.seq);
+  assert.ok(
+    away.received.slice(caughtUpFrom).some((r) => r.name === 'events') && !away.received.slice(caughtUpFrom).some((r) => r.name === 'snapshot'),
+    'the returning projector caught up by events, not a snapshot',
+  );
   await new Promise((r) => setTimeout(r, 700)); // past the projection's gathering delay
 
-  const audience = [...people, late, projector, returning];
+  const audience = [...people, late, projector, returning, away];
   const before = (c: TestClient) => JSON.stringify(c.received);
   for (const c of audience) {
     const me = c.participant?.id;
