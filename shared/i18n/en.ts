@@ -412,7 +412,7 @@ export const en: Record<PhoneKey, string> = {
   'words.closed': 'The question is closed. This is what you answered.',
   'words.tooLong': 'At most {max} characters per word.',
   'cloud.title': 'Word cloud',
-  'cloud.respondents': '{n} have answered',
+  'cloud.respondents': 'Respondents: {n}',
   'cloud.none': 'No words yet.',
   'cloud.tableCaption': 'The words and how many wrote them',
   'cloud.word': 'Word',
