@@ -101,6 +101,18 @@ results('nothing before the question starts; answers on a statement taken off th
 // ---------------------------------------------------------------------------------------------
 const rules = suite('who may answer what');
 
+rules('once answers are shown by kind, a respondent’s kind is no longer corrected (the split before and after would be their answers)', () => {
+  const s = question();
+  s.record(joinedEvent('p-anna01', 'kommun'));
+  s.record(joinedEvent('p-bertil', 'kommun'));
+  assert.is(answer(s, 'p-anna01', 's1', 4), 'ok');
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', orgKind: 'region' }), 'ok', 'before the reveal it may be');
+  s.must(facilitator, { type: 'scale.change', activityId: Q, revealed: true });
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', orgKind: 'kommun' }), 'forbidden');
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-anna01', name: 'Anna A' }), 'ok', 'the name still may');
+  assert.is(s.try(facilitator, { type: 'participant.update', participantId: 'p-bertil', orgKind: 'region' }), 'ok', 'someone who did not answer may');
+});
+
 rules('only participants answer, on the current question, within the scale, while it is open', () => {
   const s = question({ dontKnow: false });
   s.record(joinedEvent('p-anna01', 'kommun'));
