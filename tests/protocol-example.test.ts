@@ -79,7 +79,10 @@ function documentedStep(): Step {
 
 example('its step folds every event type as apply does', () => {
   const step = documentedStep();
-  const s = story({ agenda: ['swot', 'brainstorm', 'prioritise', 'actions', 'evaluation'], participants: ['p-anna1', 'p-bo0001', 'p-cilla1'] });
+  const s = story({
+    agenda: ['swot', 'brainstorm', 'prioritise', 'actions', 'evaluation', 'scale', 'wordCloud', 'ranking'],
+    participants: ['p-anna1', 'p-bo0001', 'p-cilla1'],
+  });
   const anna = participant('p-anna1');
   const bo = participant('p-bo0001');
   s.must(facilitator, { type: 'workshop.update', info: { title: 'Samverkan 2026', place: 'Kalmar' } });
@@ -128,6 +131,26 @@ example('its step folds every event type as apply does', () => {
   s.must(facilitator, { type: 'activity.focus', activityId: 'evaluation-1' });
   s.must(anna, { type: 'note.add', noteId: 'eval-a01', activityId: 'evaluation-1', columnId: 'comments', text: 'Bra dag', rating: 4 });
   s.must(anna, { type: 'note.edit', noteId: 'eval-a01', text: 'Bra dag', rating: 5 });
+  s.must(anna, { type: 'note.edit', noteId: 'eval-a01', text: 'Bra dag', rating: null }); // the rating taken away
+  s.must(facilitator, { type: 'projector.focus', focus: { activityId: 'evaluation-1', kind: 'column', id: 'comments' } });
+  // The kinds that are answered like a vote, and their answers.
+  s.must(facilitator, { type: 'activity.focus', activityId: 'scale-1' }); // clears the projector's focus
+  const statement = s.state.activities.find((a) => a.id === 'scale-1')!.columns[0].id;
+  s.must(facilitator, { type: 'scale.start', activityId: 'scale-1', max: 5, minLabel: 'Stämmer inte alls', maxLabel: 'Stämmer helt', dontKnow: true });
+  s.must(anna, { type: 'scale.answer', activityId: 'scale-1', statementId: statement, value: 4 });
+  s.must(bo, { type: 'scale.answer', activityId: 'scale-1', statementId: statement, value: 'dontKnow' });
+  s.must(bo, { type: 'scale.answer', activityId: 'scale-1', statementId: statement, value: null });
+  s.must(facilitator, { type: 'scale.change', activityId: 'scale-1', open: false, revealed: true });
+  s.must(facilitator, { type: 'activity.focus', activityId: 'wordCloud-1' });
+  s.must(facilitator, { type: 'wordcloud.start', activityId: 'wordCloud-1', maxWords: 3, maxLength: 30 });
+  s.must(anna, { type: 'words.send', activityId: 'wordCloud-1', words: ['Tillit', 'Dialog'] });
+  s.must(facilitator, { type: 'word.hide', activityId: 'wordCloud-1', word: 'dialog', hidden: true });
+  s.must(facilitator, { type: 'wordcloud.set', activityId: 'wordCloud-1', open: false, revealed: true });
+  s.must(facilitator, { type: 'activity.focus', activityId: 'ranking-1' });
+  for (const noteId of ['rank-opt-1', 'rank-opt-2']) s.must(facilitator, { type: 'note.add', noteId, activityId: 'ranking-1', columnId: 'options', text: noteId });
+  s.must(facilitator, { type: 'voting.start', activityId: 'ranking-1', dotsPerPerson: 1, maxPerOption: 1 });
+  s.must(anna, { type: 'ranking.submit', activityId: 'ranking-1', order: ['rank-opt-2', 'rank-opt-1'] });
+  s.must(facilitator, { type: 'activity.remove', activityId: 'scale-1' }); // its answers go with it
   s.must(facilitator, { type: 'timer.start', seconds: 300 });
   s.must(facilitator, { type: 'timer.pause' });
   s.must(facilitator, { type: 'timer.add', seconds: 60 });
@@ -162,11 +185,20 @@ example('its step folds every event type as apply does', () => {
     state = expected as Workshop;
   }
   assert.equal(JSON.parse(JSON.stringify(state)), JSON.parse(JSON.stringify(s.state)));
-  const allTypes = ['workshop.created', 'workshop.updated', 'workshop.closed', 'workshop.reopened', 'participant.joined', 'participant.removed', 'participant.updated',
-    'activity.added', 'activity.updated', 'activity.moved', 'activity.removed', 'activity.focused', 'activity.locked',
-    'note.added', 'note.edited', 'note.moved', 'note.deleted', 'note.grouped', 'theme.created', 'theme.renamed', 'theme.deleted',
-    'voting.started', 'voting.changed', 'vote.cast', 'breakout.opened', 'breakout.closed', 'room.joined', 'room.updated',
-    'timer.set', 'announcement.set', 'absentee.added', 'absentee.removed'];
+  // Every event type, by construction: a type missing here fails the type check.
+  const every: Record<WorkshopEvent['type'], true> = {
+    'workshop.created': true, 'workshop.updated': true, 'workshop.closed': true, 'workshop.reopened': true,
+    'participant.joined': true, 'participant.removed': true, 'participant.updated': true,
+    'activity.added': true, 'activity.updated': true, 'activity.moved': true, 'activity.removed': true, 'activity.focused': true, 'activity.locked': true,
+    'note.added': true, 'note.edited': true, 'note.moved': true, 'note.deleted': true, 'note.grouped': true,
+    'theme.created': true, 'theme.renamed': true, 'theme.deleted': true,
+    'voting.started': true, 'voting.changed': true, 'vote.cast': true, 'ballot.set': true,
+    'scale.started': true, 'scale.changed': true, 'scale.answered': true,
+    'wordcloud.started': true, 'wordcloud.changed': true, 'words.sent': true, 'word.hidden': true,
+    'breakout.opened': true, 'breakout.closed': true, 'room.joined': true, 'room.updated': true,
+    'timer.set': true, 'announcement.set': true, 'projector.focused': true, 'absentee.added': true, 'absentee.removed': true,
+  };
+  const allTypes = Object.keys(every);
   assert.equal([...seen].sort(), allTypes.sort(), 'the story meets every event type');
 });
 
