@@ -273,6 +273,8 @@ export const en: Record<PhoneKey, string> = {
   'summary.title': 'Summary',
   'intro.title': 'Introduction',
   'intro.newTab': '(opens in a new tab)',
+  'intro.more': 'Show the whole introduction',
+  'intro.less': 'Show less',
 
   'rating.title': 'Rating',
   'rating.optional': 'Rating (optional)',

@@ -276,6 +276,8 @@ export const sv = {
   'summary.title': 'Sammanfattning',
   'intro.title': 'Inledning',
   'intro.newTab': '(öppnas i en ny flik)',
+  'intro.more': 'Visa hela inledningen',
+  'intro.less': 'Visa mindre',
 
   'rating.title': 'Betyg',
   'rating.optional': 'Betyg (frivilligt)',

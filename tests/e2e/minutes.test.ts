@@ -126,6 +126,27 @@ story('a phone shows the introduction, and its link opens the page in a new tab'
   await opened.close();
 });
 
+story('a long introduction shows its first lines on the phone until opened, so the board stays in view', async ({ phone, watcher, intro }) => {
+  const swot = watcher.state!.activities[0].id;
+  const long = `${intro}\n\n${'Bakgrund: samverkansplanen för hälsa och välfärd i Kalmar län, med mål för nära vård, barn och unga och psykisk hälsa. '.repeat(12)}`;
+  const ack = await watcher.command({ type: 'activity.update', activityId: swot, intro: long });
+  assert.ok(ack.ok, JSON.stringify(ack));
+  const more = phone.getByTestId('activity-intro-more');
+  await more.waitFor();
+  const box = phone.getByTestId('activity-intro');
+  const folded = (await box.boundingBox())!.height;
+  assert.ok(folded < 200, `folded it takes ${folded} px of the 740`);
+  assert.is(await more.getAttribute('aria-expanded'), 'false');
+  await more.tap();
+  assert.is(await more.getAttribute('aria-expanded'), 'true');
+  const open = (await box.boundingBox())!.height;
+  assert.ok(open > folded * 2, `opened it shows the whole text (${open} px)`);
+  await more.tap();
+  assert.ok((await box.boundingBox())!.height < 200, 'and folds again');
+  assert.ok((await watcher.command({ type: 'activity.update', activityId: swot, intro })).ok); // as before, for the stories after
+  await phone.getByTestId('activity-intro-more').waitFor({ state: 'detached' });
+});
+
 /** Serious or critical WCAG 2.1 AA findings of axe on the page as it is (tests/e2e/a11y.test.ts decides the same way). */
 async function severe(page: Page): Promise<string[]> {
   const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
