@@ -6,6 +6,7 @@ import type { CreateWorkshop, FollowUpItem } from './schema.ts';
 import { tally } from './workshop/voting.ts';
 import { scaleTally, type ScaleResult } from './workshop/scale.ts';
 import { isRanking, rankingTally, type RankingResult } from './workshop/ranking.ts';
+import { isPoints, pointsTally, type PointsResult } from './workshop/points.ts';
 import { tallyWords, type WordCloudResult } from './workshop/wordCloud.ts';
 import {
   ACTIVITY_KINDS,
@@ -28,6 +29,8 @@ export interface Archive {
   results: Record<string, OptionResult[]>;
   /** Each ranking's (rangordning) mean places, overall and by kind, without who ranked what. */
   rankings?: Record<string, RankingResult>;
+  /** Each 100 poäng's points per option, overall and by kind, without who gave what. */
+  points?: Record<string, PointsResult>;
   /** Each word cloud's tally as the room saw it (hidden words left out), without who wrote what. */
   wordClouds?: Record<string, WordCloudResult>;
   /** Each scale question's figures per statement and kind, without who answered what. */
@@ -51,7 +54,7 @@ export function archive(state: Workshop, options: { includeNames: boolean }): Ar
   // Those who sent apologies are named as the facilitator typed them: left out alike.
   const absentees = options.includeNames ? state.absentees : state.absentees?.map((a) => ({ ...a, name: '' }));
   const results = Object.fromEntries(
-    state.activities.filter((a) => a.voting && !isRanking(a.kind)).map((a) => [a.id, tally(state, a.id)]),
+    state.activities.filter((a) => a.voting && !isRanking(a.kind) && !isPoints(a.kind)).map((a) => [a.id, tally(state, a.id)]),
   );
   return {
     format: ARCHIVE_FORMAT,
@@ -60,6 +63,9 @@ export function archive(state: Workshop, options: { includeNames: boolean }): Ar
     results,
     ...(state.activities.some((a) => a.voting && isRanking(a.kind)) && {
       rankings: Object.fromEntries(state.activities.filter((a) => a.voting && isRanking(a.kind)).map((a) => [a.id, rankingTally(state, a.id)])),
+    }),
+    ...(state.activities.some((a) => a.voting && isPoints(a.kind)) && {
+      points: Object.fromEntries(state.activities.filter((a) => a.voting && isPoints(a.kind)).map((a) => [a.id, pointsTally(state, a.id)])),
     }),
     ...(state.activities.some((a) => a.scale) && {
       scales: Object.fromEntries(state.activities.filter((a) => a.scale).map((a) => [a.id, scaleTally(state, a.id)!])),

@@ -211,6 +211,8 @@ export const Command = v.variant('type', [
     dotsPerPerson: Dots,
     maxPerOption: Dots,
     live: v.optional(v.boolean()),
+    /** 100 poäng: the points each participant shares out. */
+    budget: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(1000))),
   }),
   command('voting.close', { activityId: Id }),
   command('voting.reopen', { activityId: Id }),
@@ -251,6 +253,11 @@ export const Command = v.variant('type', [
   command('word.hide', { activityId: Id, word: text(WORD_LIMITS.maxLength), hidden: v.boolean() }),
   /** Rangordning: every option of the activity, best first. */
   command('ranking.submit', { activityId: Id, order: v.pipe(v.array(Id), v.maxLength(200)) }),
+  /** 100 poäng: points per option, every point of the budget given out. */
+  command('points.submit', {
+    activityId: Id,
+    points: v.pipe(v.record(Id, v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))), v.check((r) => Object.keys(r).length <= 200, 'at most 200 options')),
+  }),
   command('options.import', {
     activityId: Id,
     fromActivityId: Id,

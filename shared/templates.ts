@@ -41,6 +41,8 @@ export const TEMPLATES: Record<ActivityKind, Template> = {
   scale: { columns: [['s1', 'template.scale.statement']], anonymous: false },
   // Rangordning: the facilitator's options, put in order by each participant (ranking.ts).
   ranking: { columns: [['options', 'template.prioritise.options']], anonymous: false },
+  // 100 poäng: the facilitator's options, each participant shares out the points (points.ts).
+  points: { columns: [['options', 'template.prioritise.options']], anonymous: false },
   // Ordmoln: the column's title is the question; the words are secret answers (wordCloud.ts).
   wordCloud: { columns: [['question', 'template.wordCloud.question']], anonymous: true },
   // The last meeting's next steps, gone through at the start: moved to "Klart" as they are.

@@ -158,6 +158,7 @@ function participantCommands(w: World): Attempt[] {
     { type: 'note.delete', noteId: w.noteAnna },
     { type: 'vote.cast', activityId: w.vote, optionId: 'option-one', delta: 1 },
     { type: 'ranking.submit', activityId: w.vote, order: ['option-one'] },
+    { type: 'points.submit', activityId: w.vote, points: { 'option-one': 100 } },
     { type: 'scale.answer', activityId: w.swot, statementId: 's', value: 3 },
     { type: 'words.send', activityId: w.swot, words: ['Tillit'] },
     { type: 'room.join', activityId: w.groups, roomId: w.roomBo },

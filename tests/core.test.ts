@@ -257,7 +257,7 @@ who('every command but notes and a participant’s own room is facilitator-only,
   const types = Command.options.map((o) => o.entries.type.literal);
   // room.join is self-select; room.update lets a room's reporter write its summary (tests/rooms).
   const participantTypes = (t: string) =>
-    (t.startsWith('note.') && t !== 'note.group') || ['room.join', 'room.update', 'vote.cast', 'ranking.submit', 'words.send', 'scale.answer'].includes(t);
+    (t.startsWith('note.') && t !== 'note.group') || ['room.join', 'room.update', 'vote.cast', 'ranking.submit', 'points.submit', 'words.send', 'scale.answer'].includes(t);
   assert.equal(types.filter((t) => isFacilitatorOnly(t)), types.filter((t) => !participantTypes(t)));
   assert.equal(facilitatorOnly.map((c) => c.type).sort(), types.filter((t) => isFacilitatorOnly(t)).sort());
 });

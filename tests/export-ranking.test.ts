@@ -63,6 +63,7 @@ minutes('Markdown: the question, the method, the mean places and the kinds side 
   assert.ok(rows.some((r) => r.join('|') === ['Alternativ', 'Kommun', 'Region', 'Brukarrepresentant', 'Annan'].join('|')));
   for (const row of BY_KIND) assert.ok(rows.some((r) => r.join('|') === row.join('|')), row.join(' '));
   assert.ok(md.includes('Färre än 3: färre än tre personer av den organisationstypen svarade'));
+  assert.not.ok(md.includes('Prickar'), 'places are not dots');
 });
 
 minutes('HTML: the same tables, for print', async () => {

@@ -70,23 +70,12 @@ const introRows = (activity: string, intro: string, labels: Labels): Row[] =>
   intro.trim() ? [{ ...blank, activity, column: labels.intro, text: intro.trim() }] : [];
 
 /**
- * A ranking (rangordning): how it was counted, then each option's mean place (Placering) in
- * rank order, overall and then by kind of organisation (in the group column) with that kind's
- * respondents; a kind not given says why, and the note under it what that means.
+ * A ranking (rangordning) or 100 poäng: how it was counted, then each option's figure (in the
+ * Placering column) in rank order, overall and then by kind of organisation (in the group column)
+ * with that kind's respondents; a kind not given says why, and the note under it what that means.
  */
-function orderingRows(activity: string, p: RankingPart | null, labels: Labels): Row[] {
-  if (!p) return [];
-  const kinds = p.byKind ? (p.rows[0]?.byKind ?? []) : [];
-  const row = (room: string, column: string, text: string, rank: string): Row => ({ ...blank, activity, room, column, text, rank });
-  return [
-    row('', labels.results, p.lead, ''),
-    ...p.rows.map((r) => row('', labels.meanPlace, r.text, r.mean)),
-    ...kinds.flatMap((k, i) => [
-      row(k.label, labels.respondents, p.byKind!.rows[0][i + 1], ''),
-      ...p.rows.map((r) => row(k.label, labels.meanPlace, r.text, r.byKind[i].text)),
-    ]),
-    ...(p.note ? [row('', labels.results, p.note, '')] : []),
-  ];
+function orderingRows(activity: string, p: RankingPart | null): Row[] {
+  return (p?.csv ?? []).map((r) => ({ ...blank, activity, room: r.group, column: r.column, text: r.text, rank: r.value }));
 }
 
 /**
@@ -125,7 +114,7 @@ function sectionRows(s: ActivitySection, labels: Labels): Row[] {
     ...boardRows(activity, '', s.board),
     ...s.rooms.flatMap((room) => boardRows(activity, room.name, room.board)),
     ...options,
-    ...orderingRows(activity, s.ordering, labels),
+    ...orderingRows(activity, s.ordering),
     ...scaleRows(activity, s.scale, labels),
     ...wordCsvRows(s.wordCloud).map((r) => ({ ...blank, activity, ...r })),
   ];

@@ -118,7 +118,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): Block
 function ordering(p: RankingPart, labels: Labels): Block[] {
   const out: Block[] = [heading(3, labels.results), para(runs(p.lead)), table(p.overall)];
   if (!p.byKind) return out;
-  out.push(heading(4, labels.rankingByKind), table(p.byKind));
+  out.push(heading(4, p.byKindTitle), table(p.byKind));
   return p.note ? [...out, para(runs(p.note, { italics: true }))] : out;
 }
 

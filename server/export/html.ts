@@ -111,7 +111,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): strin
 
 /** A ranking (rangordning): how it was counted, mean places, then by kind of organisation. */
 function ordering(p: RankingPart, labels: Labels): string {
-  const kinds = p.byKind ? tag('h4', esc(labels.rankingByKind)) + grid(p.byKind) + (p.note ? tag('p', esc(p.note), ' class="meta"') : '') : '';
+  const kinds = p.byKind ? tag('h4', esc(p.byKindTitle)) + grid(p.byKind) + (p.note ? tag('p', esc(p.note), ' class="meta"') : '') : '';
   return tag('h3', esc(labels.results)) + tag('p', esc(p.lead)) + grid(p.overall) + kinds;
 }
 

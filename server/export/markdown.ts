@@ -79,7 +79,7 @@ function ranking(rows: RankingRow[], note: string | null, labels: Labels): strin
 function ordering(p: RankingPart, labels: Labels): string[] {
   const out = [heading(3, labels.results), '', md(p.lead), '', ...table(p.overall)];
   if (!p.byKind) return out;
-  out.push(heading(4, labels.rankingByKind), '', ...table(p.byKind));
+  out.push(heading(4, p.byKindTitle), '', ...table(p.byKind));
   return p.note ? [...out, `*${md(p.note)}*`, ''] : out;
 }
 

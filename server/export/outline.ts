@@ -292,7 +292,8 @@ function naming(ctx: Context, activity: Activity, votes: Map<string, number> | n
 }
 
 function ranking(ctx: Context, activity: Activity): RankingRow[] | null {
-  if (!activity.voting || activity.kind === 'ranking') return null;
+  // A ranking's or 100 poäng's ballots are places and points, not dots: `ordering` has them.
+  if (!activity.voting || activity.kind === 'ranking' || activity.kind === 'points') return null;
   const texts = new Map(optionsOf(ctx.state, activity).map((o) => [o.id, o.text]));
   const names = naming(ctx, activity, null);
   return tally(ctx.state, activity.id).map((r) => ({

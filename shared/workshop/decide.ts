@@ -7,6 +7,7 @@ import { LIMITS, actorId, newNote, takesOwner, type Actor, type NextMeeting, typ
 import { decideRooms, noteRoom } from './decideRooms.ts';
 import { decideVoting } from './decideVoting.ts';
 import { decideRanking, isRanking } from './ranking.ts';
+import { decidePoints, isPoints } from './points.ts';
 import { decideProjectorFocus } from './projectorFocus.ts';
 import { decideScale } from './scale.ts';
 import { decideWordCloud } from './wordCloud.ts';
@@ -186,6 +187,8 @@ export function decide(state: Workshop, command: Command, actor: Actor, ctx: Dec
       return decideVoting(state, command, actor, ctx);
     case 'ranking.submit':
       return decideRanking(state, command, actor);
+    case 'points.submit':
+      return decidePoints(state, command, actor);
     case 'breakout.open':
     case 'breakout.close':
     case 'room.join':
@@ -282,7 +285,8 @@ function addNote(
   )
     return refuse('one_per_person');
   // The options of a prioritisation are the facilitator's to set.
-  if ((activity.kind === 'prioritise' || isRanking(activity.kind)) && actor.role === 'participant') return refuse('forbidden', 'options');
+  if ((activity.kind === 'prioritise' || isRanking(activity.kind) || isPoints(activity.kind)) && actor.role === 'participant')
+    return refuse('forbidden', 'options');
   // A word cloud's words are secret answers (words.send), never notes everyone sees.
   if (activity.kind === 'wordCloud' && actor.role === 'participant') return refuse('forbidden', 'options');
   const room = noteRoom(activity, command.roomId, actor);

@@ -6,6 +6,7 @@ import { accept, findActivity, mayWrite, refuse, type DecideContext, type Decisi
 import type { WorkshopEvent } from './events.ts';
 import { FACILITATOR_ID, LIMITS, type Actor, type Workshop } from './model.ts';
 import { isRanking } from './ranking.ts';
+import { isPoints } from './points.ts';
 import { canSee } from './view.ts';
 import { dotsUsed, optionsOf } from './voting.ts';
 
@@ -57,6 +58,7 @@ export function decideVoting(state: Workshop, command: VotingCommand, actor: Act
         open: true,
         live: command.live ?? false,
         revealed: false,
+        ...(command.budget !== undefined && { budget: command.budget }),
       } as const;
       return accept({ type: 'voting.started', activityId: activity.id, voting });
     }
@@ -84,8 +86,8 @@ function castVote(state: Workshop, command: Extract<Command, { type: 'vote.cast'
   if (actor.role !== 'participant') return refuse('forbidden', 'participant_only');
   const activity = findActivity(state, command.activityId);
   const voting = activity?.voting;
-  // A ranking is answered whole (`ranking.submit`), never a dot at a time.
-  if (!activity || !voting || isRanking(activity.kind)) return refuse('not_found', 'voting');
+  // A ranking or points are answered whole (`ranking.submit`, `points.submit`), never a dot at a time.
+  if (!activity || !voting || isRanking(activity.kind) || isPoints(activity.kind)) return refuse('not_found', 'voting');
   // A dot is a write like a note: only on what the room is doing now, never once it is locked.
   const denied = mayWrite(state, activity, actor);
   if (denied) return denied;

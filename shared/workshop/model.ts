@@ -17,6 +17,7 @@ export type ActivityKind =
   | 'decisions'
   | 'prioritise'
   | 'ranking'
+  | 'points'
   | 'wordCloud'
   | 'followUp'
   | 'scale';
@@ -29,6 +30,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'decisions',
   'prioritise',
   'ranking',
+  'points',
   'wordCloud',
   'followUp',
   'scale',
@@ -81,6 +83,8 @@ export interface Voting {
   target: 'notes' | 'themes';
   dotsPerPerson: number;
   maxPerOption: number;
+  /** Points (100 poäng): what each participant shares out; absent: 100 (points.ts). */
+  budget?: number;
   /** Participants may vote, move and take back dots while open. */
   open: boolean;
   /** Results shown to everyone as they come in, not only after reveal. */

@@ -11,6 +11,7 @@ import { resultsVisible, tally, voterCount } from './voting.ts';
 import { secretWords, visibleClouds, wordRespondents, type WordCloudResult } from './wordCloud.ts';
 import { ownScaleAnswers, scaleRespondents, scaleResultsVisible, scaleTally, type ScaleResult } from './scale.ts';
 import { isRanking, rankingTally, type RankingResult } from './ranking.ts';
+import { isPoints, pointsTally, type PointsResult } from './points.ts';
 
 type NoteRef = Pick<Note, 'activityId' | 'roomId' | 'authorId'> & Pick<Partial<Note>, 'anonymous'>;
 
@@ -240,6 +241,8 @@ export interface Projection {
   scales?: Record<string, ScaleResult>;
   /** Rankings (rangordning) whose results are revealed or live: mean places, never a ballot. */
   rankings?: Record<string, RankingResult>;
+  /** 100 poäng whose results are revealed or live: points per option, never a ballot. */
+  points?: Record<string, PointsResult>;
   /** Word clouds (ordmoln) revealed or live, without the words the facilitator hid (wordCloud.ts). */
   wordClouds?: Record<string, WordCloudResult>;
 }
@@ -250,6 +253,7 @@ export function projection(state: Workshop): Projection {
   const out: Projection = { results: {}, hiddenCounts: {}, voters: {} };
   for (const activity of state.activities) {
     if (resultsVisible(activity) && isRanking(activity.kind)) (out.rankings ??= {})[activity.id] = rankingTally(state, activity.id);
+    else if (resultsVisible(activity) && isPoints(activity.kind)) (out.points ??= {})[activity.id] = pointsTally(state, activity.id);
     else if (resultsVisible(activity)) out.results[activity.id] = tally(state, activity.id);
     if (activity.voting?.open) out.voters[activity.id] = voterCount(state, activity.id);
     // A scale question's respondents count like voters: how many, never who.

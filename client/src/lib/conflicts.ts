@@ -22,6 +22,11 @@ export function conflictText(command: Command, refusal: Refusal, t: Translate): 
       return t('conflict.rankingClosed');
     if (refusal.error === 'invalid') return t('conflict.rankingOptions');
   }
+  if (command.type === 'points.submit') {
+    if (refusal.error === 'voting_closed' || (refusal.error === 'not_found' && refusal.detail === 'voting'))
+      return t('conflict.pointsClosed');
+    if (refusal.error === 'invalid') return t('conflict.pointsOptions');
+  }
   if (command.type === 'vote.cast' && command.delta === 1) {
     if (refusal.error === 'voting_closed' || (refusal.error === 'not_found' && refusal.detail === 'voting'))
       return t('conflict.voteClosed');

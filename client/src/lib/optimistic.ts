@@ -127,6 +127,10 @@ function asIfAccepted(state: Workshop, command: Command, actor: Actor, now: numb
       const ballot = Object.fromEntries(command.order.map((id, i) => [id, i + 1]));
       return [{ type: 'ballot.set', activityId: command.activityId, participantId: actor.participantId, ballot }];
     }
+    case 'points.submit': {
+      const ballot = Object.fromEntries(Object.entries(command.points).filter(([, p]) => p > 0));
+      return [{ type: 'ballot.set', activityId: command.activityId, participantId: actor.participantId, ballot }];
+    }
     case 'note.add':
     case 'note.edit':
     case 'note.move':

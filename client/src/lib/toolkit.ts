@@ -11,6 +11,8 @@ export interface VotingSetup {
   maxPerOption: number;
   /** Results shown to everyone while voting, not only after reveal. */
   live?: boolean;
+  /** 100 poäng: the points each participant shares out. */
+  budget?: number;
 }
 
 export interface OptionSource {
@@ -56,6 +58,11 @@ export abstract class Toolkit {
   /** Send one's whole ranking of the options, best first; it replaces any sent before. */
   submitRanking(activityId: string, order: string[]) {
     return this.command({ type: 'ranking.submit', activityId, order });
+  }
+
+  /** Send one's whole share-out of points; it replaces any sent before. */
+  submitPoints(activityId: string, points: Record<string, number>) {
+    return this.command({ type: 'points.submit', activityId, points });
   }
 
   // --- word cloud (ordmoln) -------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { Sequenced } from '../../../shared/workshop/events.ts';
 import { tally } from '../../../shared/workshop/voting.ts';
 import { scaleTally, type ScaleAnswer, type ScaleResult, type ScaleSettings } from '../../../shared/workshop/scale.ts';
 import { rankingTally, type RankingResult } from '../../../shared/workshop/ranking.ts';
+import { pointsTally, type PointsResult } from '../../../shared/workshop/points.ts';
 import {
   FACILITATOR_ID,
   roomOf,
@@ -246,6 +247,14 @@ export class WorkshopState extends Toolkit {
     if (this.isFacilitator)
       return this.workshop.activities.some((a) => a.id === activityId && a.voting) ? rankingTally(this.workshop, activityId) : null;
     return this.projection.rankings?.[activityId] ?? null;
+  }
+
+  /** A 100 poäng's points per option, or null while they may not be shown (as `resultsOf`). */
+  pointsOf(activityId: string): PointsResult | null {
+    if (!this.workshop) return null;
+    if (this.isFacilitator)
+      return this.workshop.activities.some((a) => a.id === activityId && a.voting) ? pointsTally(this.workshop, activityId) : null;
+    return this.projection.points?.[activityId] ?? null;
   }
 
   /**
