@@ -607,7 +607,7 @@ i18n.run();
 const AGENDA = ['swot', 'evaluation', 'actions'] as const;
 const ACTIVITY_IDS = ['swot-1', 'evaluation-1', 'actions-1', 'act-aaa'];
 const NOTE_IDS = ['note-01', 'note-02', 'note-03', 'note-04', 'note-05', 'note-06'];
-const COLUMN_IDS = ['s', 's', 'w', 't', 'comments', 'comments', 'actions', 'start', 'q1', 'extra'];
+const COLUMN_IDS = ['s', 's', 'w', 't', 'comments', 'comments', 'actions', 'start', 'q1', 'options', 'extra'];
 const PARTICIPANTS = [ANNA, BERTIL, CECILIA];
 const LATECOMER = 'p-david';
 
@@ -636,7 +636,7 @@ const commandArb: fc.Arbitrary<CommandInput> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('note.delete' as const), noteId: noteIdArb }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('activity.focus' as const), activityId: fc.option(activityIdArb, { nil: null }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('activity.lock' as const), activityId: activityIdArb, locked: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('activity.add' as const), activityId: activityIdArb, kind: fc.constantFrom('brainstorm', 'swot', 'evaluation', 'actions', 'startStopContinue' as const), withOptional: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('activity.add' as const), activityId: activityIdArb, kind: fc.constantFrom('brainstorm', 'swot', 'evaluation', 'actions', 'startStopContinue', 'ranking', 'points' as const), withOptional: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('activity.update' as const), activityId: activityIdArb, columns: fc.option(columnsArb, { nil: undefined }), anonymous: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ['type', 'activityId'] }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('activity.move' as const), activityId: activityIdArb, index: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('activity.remove' as const), activityId: activityIdArb }) },
@@ -652,6 +652,9 @@ const commandArb: fc.Arbitrary<CommandInput> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('activity.update' as const), activityId: activityIdArb, hidden: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('voting.start' as const), activityId: activityIdArb, dotsPerPerson: fc.integer({ min: 1, max: 3 }), maxPerOption: fc.integer({ min: 1, max: 2 }), live: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('vote.cast' as const), activityId: activityIdArb, optionId: noteIdArb, delta: fc.constantFrom(1, -1 as const) }) },
+  // Rankings and 100 poäng: whole answers, right or wrong for the options there are.
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('ranking.submit' as const), activityId: activityIdArb, order: fc.shuffledSubarray(NOTE_IDS, { maxLength: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('points.submit' as const), activityId: activityIdArb, points: fc.shuffledSubarray(NOTE_IDS, { minLength: 1, maxLength: 2 }).map((ids) => (ids.length === 1 ? { [ids[0]]: 100 } : { [ids[0]]: 60, [ids[1]]: 40 })) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('results.reveal' as const), activityId: activityIdArb, revealed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('theme.create' as const), themeId: fc.constantFrom('theme-1', 'theme-2'), activityId: activityIdArb, name: textArb, noteIds: fc.subarray(NOTE_IDS, { maxLength: 2 }) }) },
   { weight: 4, arbitrary: activityIdArb.chain((activityId) => fc.record({ type: fc.constant('note.add' as const), noteId: noteIdArb, activityId: fc.constant(activityId), columnId: columnOfArb(activityId), text: textArb, roomId: fc.constantFrom('room-a', 'room-b', null) })) },
