@@ -8,6 +8,7 @@ import { ORG_KINDS, type OrgKind, type Workshop } from '../shared/workshop/model
 import { placesOf, rankingTally, type RankingResult } from '../shared/workshop/ranking.ts';
 import { projection, view, viewEvent } from '../shared/workshop/view.ts';
 import { MIN_KIND_VOTERS } from '../shared/workshop/voting.ts';
+import { largestGap } from '../client/src/lib/kindGap.ts';
 import { facilitator, joinedEvent, participant, projector, story, type Story } from './helpers/builders.ts';
 
 const RANK = 'ranking-1';
@@ -188,6 +189,19 @@ props('someone removed no longer counts', () => {
   const result = rankingTally(s.state, RANK);
   assert.is(result.respondents, 2);
   assert.is(result.respondentsByKind.region, 'fewerThan3');
+});
+
+rules('the largest gap between kommun and region is marked only where both have figures', () => {
+  const kinds = (kommun: number | 'fewerThan3', region: number | 'withheld') => ({ kommun, region, brukarrepresentant: 0, annan: 0 });
+  const options = [
+    { optionId: 'a', byKind: kinds(1.67, 2.67) },
+    { optionId: 'b', byKind: kinds(2.33, 1) },
+    { optionId: 'c', byKind: kinds(2, 2) },
+  ];
+  assert.equal(largestGap(options, kinds(3, 3)), { optionId: 'b', kommun: 2.33, region: 1 });
+  assert.is(largestGap(options, kinds('fewerThan3', 4)), null, 'no gap against a kind without figures');
+  assert.is(largestGap(options, kinds(3, 'withheld')), null);
+  assert.is(largestGap([{ optionId: 'c', byKind: kinds(2, 2) }], kinds(3, 3)), null, 'no difference, no mark');
 });
 
 rules.run();

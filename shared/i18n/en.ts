@@ -214,6 +214,8 @@ export const en: Record<PhoneKey, string> = {
   'ranking.kindsHint': 'By kind of organisation, the mean place is shown. It is not shown for a kind with fewer than 3 respondents, nor where it would otherwise give one away.',
   'ranking.none': 'Nobody has answered yet.',
   'ranking.announce': 'The results are shown. First: {option}.',
+  'ranking.gap': 'Largest difference between kommun and region: {option} (kommun {kommun}, region {region}).',
+  'ranking.gapBadge': 'Largest kommun–region difference',
   'points.hint': 'Share out {budget} points over the options, most to what matters most to you. Send when every point is given. You can change it until the question closes.',
   'points.left': 'Points left: {n}',
   'points.inputLabel': 'Points to {option}',

@@ -217,6 +217,8 @@ export const sv = {
   'ranking.kindsHint': 'Per organisationstyp visas den genomsnittliga placeringen. Den visas inte för en organisationstyp där färre än 3 har svarat, och inte heller när det annars skulle gå att räkna ut.',
   'ranking.none': 'Ingen har svarat än.',
   'ranking.announce': 'Resultatet visas. Först: {option}.',
+  'ranking.gap': 'Störst skillnad mellan kommun och region: {option} (kommun {kommun}, region {region}).',
+  'ranking.gapBadge': 'Störst skillnad kommun–region',
   'points.hint': 'Fördela {budget} poäng på alternativen, mest på det som är viktigast för dig. Skicka när alla poäng är utdelade. Du kan ändra tills frågan stängs.',
   'points.left': 'Poäng kvar: {n}',
   'points.inputLabel': 'Poäng till {option}',

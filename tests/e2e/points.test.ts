@@ -188,6 +188,7 @@ story('revealed: the projector shows the points and kommun, region and brukarrep
   // Totals: Psykisk hälsa 30 + 60 + 300, Barn och unga 90 + 210, Nära vård 180 + 30; means over 9.
   assert.equal((await results.getByTestId('points-total').allTextContents()).map((t) => /^\s*(\d+ poäng)/.exec(t)?.[1]), ['390 poäng', '300 poäng', '210 poäng']);
   assert.ok(await results.getByText('· snitt 43,3', { exact: true }).isVisible(), 'the mean per person is shown');
+  assert.is((await results.getByTestId('kind-gap').textContent())?.trim(), 'Störst skillnad mellan kommun och region: Nära vård (kommun 60,0, region 10,0).');
   await audit(ctx.projector, 'the projector\'s 100 poäng');
   for (const phone of ctx.phones) await phone.getByTestId('points-results').getByTestId('points-row').first().waitFor();
 });

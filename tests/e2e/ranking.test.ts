@@ -204,6 +204,9 @@ story('closed and revealed: the projector shows mean places, kommun, region and 
     { option: 'Äldre', mean: 'snitt 4,0', kinds: { kommun: '4,0', region: '4,0', brukarrepresentant: '4,0' } },
   ]);
   assert.ok(await ctx.projector.getByText('Genomsnittlig placering, där 1 är högst').isVisible(), 'the projector says how it is counted');
+  // Barn och unga: kommun 2,3, region 1,0 — further apart than Nära vård's 1,7 and 2,7.
+  assert.is((await results.getByTestId('kind-gap').textContent())?.trim(), 'Störst skillnad mellan kommun och region: Barn och unga (kommun 2,3, region 1,0).');
+  assert.is(await results.getByTestId('ranking-row').filter({ has: ctx.projector.getByTestId('kind-gap-badge') }).getByTestId('ranking-row-option').textContent(), 'Barn och unga');
   await audit(ctx.projector, 'the projector\'s ranking');
   for (const phone of ctx.phones) await phone.getByTestId('ranking-results').getByTestId('ranking-row').first().waitFor();
   await audit(ctx.phones[1], 'a phone with the result');
