@@ -173,7 +173,7 @@ story('the facilitator corrects her kind from the laptop; the list, her phone an
   await row.getByTestId('participant-org').filter({ hasText: `${CECILIA.organisation} · Region` }).waitFor();
   assert.is(await row.getByTestId('participant-kind-mismatch').count(), 0, 'nothing left to point out');
   assert.is(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'participant-edit', 'focus is back on Ändra');
-  await ctx.phone.getByText(`Du deltar som ${CECILIA.name}, ${CECILIA.organisation} (Region).`).waitFor();
+  await ctx.phone.getByText(`Du deltar som ${CECILIA.name}, ${CECILIA.organisation}.`).waitFor();
   await ctx.host.until((s) => Object.values(s.participants)[0].orgKind === 'region');
 
   await page.getByTestId('open-summary').click();

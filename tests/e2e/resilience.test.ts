@@ -143,7 +143,7 @@ flaky('a participant who reloads is still the same participant, with their note 
   await note(ctx, 'Kort väg mellan kommun och region').waitFor();
   await page.getByTestId('composer-open').or(page.getByTestId('note-input')).first().waitFor();
   assert.is(await page.getByTestId('join-name').count(), 0, 'no join form after a reload');
-  await page.getByText('Du deltar som Anna Andersson, Nybro kommun (Kommun).').waitFor();
+  await page.getByText('Du deltar som Anna Andersson, Nybro kommun.').waitFor();
 
   // Still theirs: the note offers "Ändra", and the edit is accepted by the server.
   const found = note(ctx, 'Kort väg mellan kommun och region');
