@@ -276,6 +276,7 @@ export const enStaff: Record<StaffKey, string> = {
     'The link uses this computer’s network address ({host}) so that phones in the room can reach it. The phones must be on the same network.',
   'fac.copy': 'Copy',
   'fac.copied': 'Copied',
+  'fac.copyFailed': 'The link could not be copied here. Choose “Show the link” and copy it yourself, when nobody else can see the screen.',
   'fac.details': 'About the workshop',
   'fac.close': 'Close the workshop',
   'fac.reopen': 'Reopen',

@@ -277,6 +277,7 @@ export const svStaff = {
     'Länken använder datorns adress i nätverket ({host}) så att mobilerna i mötesrummet kan nå den. Mobilerna måste vara på samma nätverk.',
   'fac.copy': 'Kopiera',
   'fac.copied': 'Kopierat',
+  'fac.copyFailed': 'Det gick inte att kopiera här. Välj ”Visa länken” och kopiera den själv, när ingen annan ser skärmen.',
   'fac.details': 'Om workshoppen',
   'fac.close': 'Avsluta workshoppen',
   'fac.reopen': 'Öppna igen',

@@ -143,6 +143,21 @@ story('right after creating, the facilitator is shown their own link with a copy
   assert.is(await page.getByTestId('created-notice').count(), 0, 'the notice is for right after creating only');
   assert.match(await page.locator('aside').getByTestId('facilitator-link').innerText(), 'Din länk som samtalsledare');
 
+  // No clipboard (a LAN address over http): the link is not put on the screen in its place, since
+  // the laptop may be on the projector; it says how to get it instead.
+  // A string, not a function: tsx would wrap a function in a helper the page does not have.
+  await page.evaluate(`
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('not allowed')) }, configurable: true });
+    document.execCommand = () => false;
+  `);
+  const panel = page.locator('aside').getByTestId('facilitator-link');
+  await panel.getByTestId('facilitator-link-copy').click();
+  await panel.getByTestId('facilitator-link-copy-failed').waitFor();
+  assert.is(await panel.getByTestId('facilitator-link-input').count(), 0, 'the link stays off the screen');
+  assert.not.ok((await page.locator('body').innerText()).includes(ctx.key), 'the key is nowhere on the page');
+  await page.reload();
+  await page.locator('aside').getByTestId('facilitator-link').waitFor();
+
   ctx.watcher = new TestClient(ctx.srv.url, { workshopId: ctx.id, facilitatorKey: ctx.key });
   await ctx.watcher.connected();
   const [swot, groups, evaluation] = ctx.watcher.state!.activities.map((a) => a.id);
